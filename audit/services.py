@@ -1,0 +1,69 @@
+"""Writes to the change log. Called by every registry service, inside its transaction."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.models import ChangeAction, ChangeRecord
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change: a signed-in user, or a named process such as the demo loader."""
+
+    user: AbstractBaseUser | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.user is None and not self.label:
+            raise ValueError("A change needs an actor: a user or a process label.")
+
+    @classmethod
+    def system(cls, label: str) -> Actor:
+        return cls(user=None, label=label)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (dt.date, dt.datetime, Decimal)):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of a row, as JSON-friendly values."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return {name: _plain(getattr(instance, name)) for name in names}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def change_record(
+    *,
+    actor: Actor,
+    action: ChangeAction,
+    target: models.Model,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+) -> ChangeRecord:
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    return ChangeRecord.objects.create(
+        actor=user,
+        actor_label=actor.label or ("" if user else "anonymous"),
+        action=action,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        summary=summary[:300],
+        changes=changes or {},
+    )

@@ -1,0 +1,39 @@
+"""Identifiers that outside systems (demo files, imports, Wikidata) use for registry rows."""
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class ExternalId(models.Model):
+    """Maps (scheme, value), e.g. ("demo", "coventry-volgograd"), to a registry row.
+
+    Loaders and importers use it to be idempotent: a key seen before is never created twice.
+    """
+
+    scheme = models.CharField(max_length=40)
+    value = models.CharField(max_length=300)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    target_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scheme", "value"], name="external_id_unique")]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}:{self.value}"
+
+    def target(self) -> models.Model:
+        return self.target_type.get_object_for_this_type(pk=self.target_id)
+
+    @classmethod
+    def lookup(cls, scheme: str, value: str) -> models.Model | None:
+        row = cls.objects.filter(scheme=scheme, value=value).select_related("target_type").first()
+        return row.target() if row else None
+
+    @classmethod
+    def remember(cls, scheme: str, value: str, target: models.Model) -> ExternalId:
+        return cls.objects.create(
+            scheme=scheme, value=value, target_type=ContentType.objects.get_for_model(target), target_id=target.pk
+        )

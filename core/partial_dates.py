@@ -1,0 +1,102 @@
+"""Dates that are known only to the year or the month.
+
+Sources often say "in 1947" or "in March 2018". We store such a date as the
+first day of its period plus a precision, and never pretend to know more.
+A partial date covers a period [start, end]; status queries order events by
+their start and flag answers that fall inside an event's uncertain period.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", "year"
+    MONTH = "month", "month"
+    DAY = "day", "day"
+
+
+_PATTERN = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to a given precision."""
+
+    start: dt.date
+    precision: str = DatePrecision.DAY
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Read "1947", "2018-03" or "2022-03-22"; raise ValueError in plain words otherwise."""
+        match = _PATTERN.match(str(text))
+        if not match:
+            raise ValueError(
+                f"'{text}' is not a date. Write a year (1947), a year and month (2018-03) "
+                "or a full date (2022-03-22)."
+            )
+        year, month, day = match.groups()
+        try:
+            if day:
+                return cls(dt.date(int(year), int(month), int(day)), DatePrecision.DAY)
+            if month:
+                return cls(dt.date(int(year), int(month), 1), DatePrecision.MONTH)
+            return cls(dt.date(int(year), 1, 1), DatePrecision.YEAR)
+        except ValueError as exc:
+            raise ValueError(f"'{text}' is not a real calendar date ({exc}).") from exc
+
+    @classmethod
+    def from_fields(cls, start: dt.date | None, precision: str | None) -> PartialDate | None:
+        if start is None:
+            return None
+        return cls(start, precision or DatePrecision.DAY)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day this date could mean."""
+        if self.precision == DatePrecision.YEAR:
+            return dt.date(self.start.year, 12, 31)
+        if self.precision == DatePrecision.MONTH:
+            last = calendar.monthrange(self.start.year, self.start.month)[1]
+            return dt.date(self.start.year, self.start.month, last)
+        return self.start
+
+    def is_aligned(self) -> bool:
+        """True when the stored start is the first day of its period (as it must be)."""
+        if self.precision == DatePrecision.YEAR:
+            return (self.start.month, self.start.day) == (1, 1)
+        if self.precision == DatePrecision.MONTH:
+            return self.start.day == 1
+        return True
+
+    def iso(self) -> str:
+        if self.precision == DatePrecision.YEAR:
+            return f"{self.start.year:04d}"
+        if self.precision == DatePrecision.MONTH:
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        return self.start.isoformat()
+
+    def __str__(self) -> str:
+        if self.precision == DatePrecision.YEAR:
+            return str(self.start.year)
+        if self.precision == DatePrecision.MONTH:
+            return f"{calendar.month_name[self.start.month]} {self.start.year}"
+        return f"{self.start.day} {calendar.month_name[self.start.month]} {self.start.year}"
+
+
+def precision_constraint(date_field: str, precision_field: str, name: str) -> models.CheckConstraint:
+    """A date and its precision are given together or not at all, and the precision is valid."""
+    return models.CheckConstraint(
+        condition=(
+            models.Q(**{f"{date_field}__isnull": True, f"{precision_field}": ""})
+            | models.Q(
+                **{f"{date_field}__isnull": False, f"{precision_field}__in": DatePrecision.values}
+            )
+        ),
+        name=name,
+    )

@@ -1,0 +1,105 @@
+"""The search form: validates URL parameters and explains bad ones in plain words."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from links.models import LinkKind, LinkStatus, Purpose
+from links.selectors import UNKNOWN, LinkSearch
+from places.geography import UK_NATIONS, country_choices, is_country_code, subdivision_name
+from places.selectors import countries_in_registry
+
+STATUS_CHOICES = [(s.value, s.label) for s in LinkStatus if s != LinkStatus.REAFFIRMED] + [
+    (UNKNOWN, "status not recorded")
+]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Place, institution or link name", required=False, max_length=200)
+    country = forms.CharField(label="A party in country", required=False, widget=forms.Select)
+    partner_country = forms.CharField(label="Partner in country", required=False, widget=forms.Select)
+    subdivision = forms.ChoiceField(
+        label="UK nation",
+        required=False,
+        choices=[("", "Any")] + [(code, subdivision_name(code)) for code in UK_NATIONS],
+    )
+    kind = forms.ChoiceField(label="Kind of link", required=False, choices=[("", "Any kind")] + LinkKind.choices)
+    purpose = forms.ChoiceField(label="Purpose", required=False)
+    as_of = forms.DateField(
+        label="Status on date",
+        required=False,
+        help_text="For example 2022-12-31. Leave empty for today.",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as year-month-day, for example 2022-12-31."},
+    )
+    status = forms.MultipleChoiceField(
+        label="Status on that date", required=False, choices=STATUS_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    year_from = forms.IntegerField(
+        label="Began from year", required=False, min_value=1000, max_value=2100,
+        error_messages={"invalid": "Enter a year such as 1945.", "min_value": "Enter a year after 1000.",
+                        "max_value": "Enter a year before 2100."},
+    )
+    year_to = forms.IntegerField(
+        label="Began up to year", required=False, min_value=1000, max_value=2100,
+        error_messages={"invalid": "Enter a year such as 1990.", "min_value": "Enter a year after 1000.",
+                        "max_value": "Enter a year before 2100."},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Offer the countries the registry holds (a short list for slow connections), but accept
+        # any ISO code in a shared URL.
+        present = set(countries_in_registry())
+        for name in ("country", "partner_country"):
+            chosen = str(self.data.get(name, "")).upper()
+            self.fields[name].widget.choices = [("", "Any country")] + [
+                (code, label) for code, label in country_choices() if code in present or code == chosen
+            ]
+        self.fields["purpose"].choices = [("", "Any purpose")] + list(Purpose.objects.values_list("slug", "name"))
+        for name in ("subdivision", "kind", "purpose"):
+            self.fields[name].error_messages["invalid_choice"] = (
+                f"'%(value)s' is not one of the choices for '{self.fields[name].label}'. "
+                "Pick one from the list."
+            )
+
+    def _country(self, name: str) -> str:
+        code = self.cleaned_data[name].strip().upper()
+        if code and not is_country_code(code):
+            raise forms.ValidationError(
+                f"'{code}' is not a country code. Use the two-letter ISO code, such as GB, FR or RU."
+            )
+        return code
+
+    def clean_country(self) -> str:
+        return self._country("country")
+
+    def clean_partner_country(self) -> str:
+        return self._country("partner_country")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("year_from"), data.get("year_to")
+        if start is not None and end is not None and start > end:
+            self.add_error("year_to", f"'Began up to year' ({end}) is before 'Began from year' ({start}). Swap them.")
+        as_of = data.get("as_of")
+        if as_of and as_of > dt.date.today() + dt.timedelta(days=366 * 5):
+            self.add_error("as_of", "That date is far in the future; the registry only knows decisions made so far.")
+        return data
+
+    def to_search(self) -> LinkSearch:
+        data = self.cleaned_data
+        return LinkSearch(
+            q=data.get("q") or "",
+            country=data.get("country") or "",
+            partner_country=data.get("partner_country") or "",
+            subdivision=data.get("subdivision") or "",
+            kind=data.get("kind") or "",
+            purpose=data.get("purpose") or "",
+            status=list(data.get("status") or []),
+            as_of=data.get("as_of"),
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+        )

@@ -1,0 +1,278 @@
+"""Links between parties (places or institutions), and the dated events that give their status.
+
+A link's status on any date is never stored: it is derived from its status
+events (see links.selectors.status_on and links.selectors.with_status_on).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from core.partial_dates import DatePrecision, PartialDate, precision_constraint
+
+
+class LinkKind(models.TextChoices):
+    FORMAL_TWINNING = "formal", "formal twinning (pact, charter or MoU)"
+    FRIENDSHIP = "friendship", "friendship link (informal)"
+    COMMUNITY = "community", "community link (linking)"
+    INSTITUTIONAL = "institutional", "institutional link"
+    SOLIDARITY = "solidarity", "solidarity twinning"
+    INTRA_NATIONAL = "intra_national", "intra-national link"
+
+
+class Purpose(models.Model):
+    """A purpose a link serves (peace and reconciliation, trade, education ...). Rows come from a migration."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Link(models.Model):
+    name = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Only where the link has a name of its own (e.g. 'Berbice twinning'); "
+        "otherwise the parties' names are shown.",
+    )
+    kind = models.CharField(max_length=20, choices=LinkKind.choices, default=LinkKind.FORMAL_TWINNING)
+    purposes = models.ManyToManyField(Purpose, blank=True, related_name="links")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_links",
+        help_text="The link this one grew out of or belongs to (e.g. school links under a town twinning).",
+    )
+    first_contact = models.DateField(null=True, blank=True)
+    first_contact_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, blank=True, default=""
+    )
+    agreement = models.DateField(null=True, blank=True, help_text="When the pact, charter or MoU was signed.")
+    agreement_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True, default="")
+    endorsing_body = models.CharField(
+        max_length=300, blank=True, help_text="Who endorsed the link, e.g. 'full council of both cities'."
+    )
+    description = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            precision_constraint("first_contact", "first_contact_precision", "link_first_contact_precision"),
+            precision_constraint("agreement", "agreement_precision", "link_agreement_precision"),
+            models.CheckConstraint(
+                condition=models.Q(first_contact__isnull=True)
+                | models.Q(agreement__isnull=True)
+                | models.Q(first_contact__lte=models.F("agreement")),
+                name="link_first_contact_not_after_agreement",
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=LinkKind.values), name="link_kind_valid"),
+            models.CheckConstraint(condition=~models.Q(parent=models.F("id")), name="link_not_its_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("links:detail", kwargs={"pk": self.pk, "slug": slugify(self.title)[:80] or "link"})
+
+    @property
+    def title(self) -> str:
+        """The link's own name, or its parties' names joined by dashes. Uses prefetched parties."""
+        if self.name:
+            return self.name
+        names = [party.name for party in self.parties.all()]
+        return " – ".join(names) if names else f"Link {self.pk}"
+
+    @property
+    def first_contact_on(self) -> PartialDate | None:
+        return PartialDate.from_fields(self.first_contact, self.first_contact_precision)
+
+    @property
+    def agreement_on(self) -> PartialDate | None:
+        return PartialDate.from_fields(self.agreement, self.agreement_precision)
+
+    @property
+    def began_on(self) -> PartialDate | None:
+        """The earliest date the sources give for the link: first contact, else the agreement."""
+        return self.first_contact_on or self.agreement_on
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for field in ("first_contact", "agreement"):
+            value = getattr(self, field)
+            precision_field = f"{field}_precision"
+            if value is None:
+                setattr(self, precision_field, "")
+                continue
+            if not getattr(self, precision_field):
+                setattr(self, precision_field, DatePrecision.DAY)
+            date = PartialDate(value, getattr(self, precision_field))
+            if not date.is_aligned():
+                errors[field] = f"A date known only to the {date.precision} must be stored as its first day."
+            elif value > dt.date.today():
+                errors[field] = "This date is in the future. Record a proposed link with a 'proposed' status event instead."
+        if not errors and self.first_contact and self.agreement and self.first_contact > self.agreement:
+            errors["agreement"] = (
+                f"The agreement ({self.agreement_on}) is dated before the first contact "
+                f"({self.first_contact_on}). Check both dates: first contact cannot come after the agreement."
+            )
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = "A link cannot be part of itself."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Party(models.Model):
+    """One side of a link: a place, or an institution in a place (exactly one of the two)."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="parties")
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="parties"
+    )
+    institution = models.ForeignKey(
+        "places.Institution", null=True, blank=True, on_delete=models.PROTECT, related_name="parties"
+    )
+    role = models.CharField(
+        max_length=200, blank=True, help_text="Optional, e.g. 'established municipality' or 'newly merged district'."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "parties"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(place__isnull=False) & models.Q(institution__isnull=True))
+                | (models.Q(place__isnull=True) & models.Q(institution__isnull=False)),
+                name="party_is_a_place_or_an_institution",
+            ),
+            models.UniqueConstraint(fields=["link", "place"], name="party_place_once_per_link"),
+            models.UniqueConstraint(fields=["link", "institution"], name="party_institution_once_per_link"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.institution.name if self.institution_id else self.place.name
+
+    @property
+    def home_place(self):
+        """The place this party is in (the institution's place for an institution)."""
+        return self.institution.place if self.institution_id else self.place
+
+    def clean(self) -> None:
+        if bool(self.place_id) == bool(self.institution_id):
+            raise ValidationError("Each party is either a place or an institution: choose exactly one.")
+
+
+class LinkStatus(models.TextChoices):
+    PROPOSED = "proposed", "proposed"
+    ACTIVE = "active", "active"
+    PAUSED = "paused", "paused"
+    ENDED = "ended", "ended"
+    # A decision to keep the link (as Plymouth did in 2022). The link stays active.
+    REAFFIRMED = "reaffirmed", "reaffirmed (kept)"
+
+
+# What each event leaves the link as: a reaffirmation leaves it active.
+RESULTING_STATUS: dict[str, str] = {s.value: s.value for s in LinkStatus} | {
+    LinkStatus.REAFFIRMED.value: LinkStatus.ACTIVE.value
+}
+
+
+class EventCategory(models.TextChoices):
+    FOUNDING = "founding", "founding or formalising"
+    RECORD = "record", "status reported by a source (no decision recorded)"
+    WAR = "war", "war"
+    HUMAN_RIGHTS = "human_rights", "human rights"
+    POLITICAL_DISPUTE = "political_dispute", "political dispute"
+    ANIMAL_WELFARE = "animal_welfare", "animal welfare"
+    COST = "cost", "cost"
+    INACTIVITY = "inactivity", "inactivity"
+    FAILED_INVESTMENT = "failed_investment", "failed investment"
+    SOLIDARITY = "solidarity", "solidarity"
+    OTHER = "other", "other"
+
+
+class StatusEvent(models.Model):
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField(help_text="For a year or month, the first day of it; set the precision.")
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    sequence = models.PositiveSmallIntegerField(
+        default=0, help_text="Order among events on the same date (0 first)."
+    )
+    status = models.CharField(max_length=12, choices=LinkStatus.choices)
+    reason = models.TextField(blank=True, help_text="Why, in plain words, ideally as the decision-maker put it.")
+    category = models.CharField(max_length=20, choices=EventCategory.choices, blank=True)
+    deciding_body = models.CharField(
+        max_length=300, blank=True, help_text="Who decided, e.g. 'Coventry City Council, full council'."
+    )
+    decision_note = models.CharField(
+        max_length=500, blank=True, help_text="How it was decided, e.g. 'unanimous cross-party resolution'."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["link", "date", "sequence", "id"]
+        indexes = [models.Index(fields=["link", "-date", "-sequence", "-id"], name="event_latest_first")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=LinkStatus.values), name="event_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(date_precision__in=DatePrecision.values), name="event_precision_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(category="") | models.Q(category__in=EventCategory.values),
+                name="event_category_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["link", "date", "sequence"], name="event_order_unique_within_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.when}"
+
+    @property
+    def when(self) -> PartialDate:
+        return PartialDate(self.date, self.date_precision)
+
+    @property
+    def resulting_status(self) -> str:
+        return RESULTING_STATUS[self.status]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.date is None:
+            raise ValidationError({"date": "Give the date of this status change (a year is enough)."})
+        when = self.when
+        if not when.is_aligned():
+            errors["date"] = f"A date known only to the {when.precision} must be stored as its first day."
+        elif self.date > dt.date.today():
+            errors["date"] = "This date is in the future. Record a status change once it has been decided."
+        elif self.link_id:
+            began = self.link.began_on
+            if began and when.end < began.start:
+                errors["date"] = (
+                    f"This event ({when}) is dated before the link began ({began}). "
+                    "Check the date, or correct the link's first-contact or agreement date."
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,217 @@
+"""Reads of links: status on a date (in the database), search with facets, and page data."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
+)
+from django.db.models.functions import Coalesce
+
+from core.partial_dates import PartialDate
+from core.text import fold
+from links.models import RESULTING_STATUS, Link, LinkStatus, Party, StatusEvent
+from places.models import Place
+
+# The status value "unknown" is what a link is on a date before its first recorded event.
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class StatusOnDate:
+    """A link's status on a date, the event it comes from, and whether the date is certain."""
+
+    status: str  # one of LinkStatus (never "reaffirmed": that leaves a link active) or "unknown"
+    event: StatusEvent | None
+    # False when the date asked about falls inside the period of a partial date (e.g. an event
+    # known only as "2018", asked about on 2018-06-01): it may or may not have happened yet.
+    certain: bool = True
+
+    @property
+    def label(self) -> str:
+        return "status not recorded" if self.status == UNKNOWN else LinkStatus(self.status).label
+
+
+def _events_in_order(link: Link) -> list[StatusEvent]:
+    return sorted(link.events.all(), key=lambda e: (e.date, e.sequence, e.id))
+
+
+def status_on(link: Link, on: dt.date) -> StatusOnDate:
+    """The status of `link` on `on`: that left by its latest event dated on or before `on`.
+
+    A partial date counts from the first day of its period (so an event known only as
+    "2018" applies from 1 January 2018); if `on` falls inside that period the answer is
+    marked uncertain. Events on the same date are ordered by their sequence.
+    Uses prefetched events when present, so it costs no query on a prefetched link.
+    """
+    current: StatusEvent | None = None
+    for event in _events_in_order(link):
+        if event.date <= on:
+            current = event
+        else:
+            break
+    if current is None:
+        return StatusOnDate(UNKNOWN, None, certain=True)
+    return StatusOnDate(RESULTING_STATUS[current.status], current, certain=current.when.end <= on)
+
+
+def _latest_event_on(on: dt.date) -> QuerySet[StatusEvent]:
+    return StatusEvent.objects.filter(link=OuterRef("pk"), date__lte=on).order_by("-date", "-sequence", "-id")
+
+
+def with_status_on(links: QuerySet[Link], on: dt.date, name: str = "status_on_date") -> QuerySet[Link]:
+    """Annotate each link with its status on `on`, computed by the database in one query."""
+    latest = Subquery(_latest_event_on(on).values("status")[:1], output_field=CharField())
+    raw = f"{name}_event_status"
+    return links.annotate(**{raw: latest}).annotate(
+        **{
+            name: Case(
+                When(**{raw: LinkStatus.REAFFIRMED}, then=Value(LinkStatus.ACTIVE.value)),
+                When(**{f"{raw}__isnull": True}, then=Value(UNKNOWN)),
+                default=F(raw),
+                output_field=CharField(),
+            )
+        }
+    )
+
+
+def filter_status_on(links: QuerySet[Link], on: dt.date, statuses: list[str]) -> QuerySet[Link]:
+    """Links whose status on `on` is one of `statuses` (including 'unknown'), decided in the database."""
+    return with_status_on(links, on).filter(status_on_date__in=statuses)
+
+
+# ---------------------------------------------------------------- search
+
+
+@dataclass
+class LinkSearch:
+    """The search page's filters. Every field maps to one URL parameter of the same name."""
+
+    q: str = ""
+    country: str = ""
+    partner_country: str = ""
+    subdivision: str = ""
+    kind: str = ""
+    purpose: str = ""
+    status: list[str] = field(default_factory=list)
+    as_of: dt.date | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+def _party_country_expr() -> Coalesce:
+    return Coalesce(F("place__country"), F("institution__place__country"))
+
+
+def _party_subdivision_expr() -> Coalesce:
+    return Coalesce(F("place__subdivision"), F("institution__place__subdivision"))
+
+
+def _parties_in(country: str) -> QuerySet[Party]:
+    return Party.objects.annotate(party_country=_party_country_expr()).filter(
+        link=OuterRef("pk"), party_country=country
+    )
+
+
+def _text_match(q: str) -> Q:
+    """Match the words of `q` against party names (in any language), link names and descriptions."""
+    condition = Q()
+    for word in fold(q).split():
+        place_ids = Place.objects.filter(names__folded__contains=word).values("pk")
+        party_hit = Party.objects.filter(link=OuterRef("pk")).filter(
+            Q(place__in=place_ids)
+            | Q(institution__folded__contains=word)
+            | Q(institution__place__in=place_ids)
+        )
+        condition &= Exists(party_hit) | Q(name__icontains=word) | Q(description__icontains=word)
+    return condition
+
+
+def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[Link]:
+    """Links matching `search`, annotated with `status_on_date` (on `as_of`, or today)."""
+    on = search.as_of or today or dt.date.today()
+    links = Link.objects.all()
+    if search.q.strip():
+        links = links.filter(_text_match(search.q))
+    if search.country:
+        links = links.filter(Exists(_parties_in(search.country)))
+    if search.partner_country:
+        if search.partner_country == search.country:
+            # Both sides in one country (an intra-national link): at least two parties there.
+            two_there = (
+                _parties_in(search.country).values("link").annotate(n=Count("pk")).filter(n__gte=2).values("n")
+            )
+            links = links.filter(Exists(two_there))
+        else:
+            links = links.filter(Exists(_parties_in(search.partner_country)))
+    if search.subdivision:
+        in_subdivision = Party.objects.annotate(party_subdivision=_party_subdivision_expr()).filter(
+            link=OuterRef("pk"), party_subdivision=search.subdivision
+        )
+        links = links.filter(Exists(in_subdivision))
+    if search.kind:
+        links = links.filter(kind=search.kind)
+    if search.purpose:
+        links = links.filter(purposes__slug=search.purpose)
+    began = Coalesce(F("first_contact"), F("agreement"))
+    if search.year_from is not None:
+        links = links.alias(began=began).filter(began__gte=dt.date(search.year_from, 1, 1))
+    if search.year_to is not None:
+        links = links.alias(began=began).filter(began__lte=dt.date(search.year_to, 12, 31))
+    links = with_status_on(links, on)
+    if search.status:
+        links = links.filter(status_on_date__in=search.status)
+    return links.order_by(Coalesce(F("first_contact"), F("agreement")).asc(nulls_last=True), "pk")
+
+
+def with_list_data(links: QuerySet[Link]) -> QuerySet[Link]:
+    """Everything a list of links shows, fetched in a constant number of queries."""
+    return links.prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=Party.objects.select_related("place", "institution__place").order_by("position", "id"),
+        ),
+        "purposes",
+    )
+
+
+def link_for_page(pk: int) -> Link:
+    """One link with everything its page shows."""
+    from sources.models import Citation
+
+    citations = Citation.objects.select_related("source").order_by("id")
+    return (
+        Link.objects.select_related("parent")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=Party.objects.select_related("place", "institution__place").order_by("position", "id"),
+            ),
+            "purposes",
+            Prefetch("events", queryset=StatusEvent.objects.order_by("date", "sequence", "id").prefetch_related(
+                Prefetch("citations", queryset=citations))),
+            Prefetch("citations", queryset=citations),
+            Prefetch("sub_links", queryset=with_list_data(with_status_on(Link.objects.all(), dt.date.today()))),
+        )
+        .get(pk=pk)
+    )
+
+
+def timeline(link: Link) -> list[tuple[PartialDate, str, StatusEvent]]:
+    """The link's events oldest first, each with a label that says what happened.
+
+    An 'active' event after a pause or an end reads 'Reinstated'; the first 'active'
+    reads 'Active'; a 'record' category reads 'Reported active' and so on.
+    """
+    rows = []
+    previous: str | None = None
+    for event in _events_in_order(link):
+        label = event.get_status_display().capitalize()
+        if event.status == LinkStatus.ACTIVE and previous in (LinkStatus.PAUSED, LinkStatus.ENDED):
+            label = "Reinstated"
+        elif event.category == "record":
+            label = f"Reported {event.get_status_display()}"
+        rows.append((event.when, label, event))
+        previous = event.resulting_status
+    return rows

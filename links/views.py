@@ -1,0 +1,69 @@
+"""Public pages for links: home, search and the link page. Thin: selectors do the reading."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+
+from links.forms import SearchForm
+from links.models import Link, StatusEvent
+from links.selectors import link_for_page, search_links, status_on, timeline, with_list_data, with_status_on
+from places.models import Place
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    today = dt.date.today()
+    by_status = dict(
+        with_status_on(Link.objects.all(), today).order_by().values_list("status_on_date").annotate(n=Count("pk"))
+    )
+    recent = (
+        StatusEvent.objects.select_related("link")
+        .prefetch_related("link__parties__place", "link__parties__institution")
+        .exclude(category="record")
+        .order_by("-date", "-sequence", "-id")[:8]
+    )
+    context = {
+        "link_count": Link.objects.count(),
+        "place_count": Place.objects.exclude(kind="unidentified").count(),
+        "country_count": Place.objects.order_by().values("country").distinct().count(),
+        "by_status": by_status,
+        "recent_decisions": recent,
+        "today": today,
+    }
+    return render(request, "links/home.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The search page. Every filter is a URL parameter, so a result is a shareable link."""
+    form = SearchForm(request.GET)
+    today = dt.date.today()
+    page, on = None, today
+    if form.is_valid():
+        criteria = form.to_search()
+        on = criteria.as_of or today
+        results = with_list_data(search_links(criteria, today=today))
+        page = Paginator(results, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "on": on, "is_today": on == today, "query": query.urlencode()}
+    return render(request, "links/search.html", context, status=200 if page is not None else 400)
+
+
+def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    try:
+        link = link_for_page(pk)
+    except Link.DoesNotExist as exc:
+        raise Http404("No link with this number.") from exc
+    canonical = link.get_absolute_url()
+    if request.path != canonical:
+        return HttpResponsePermanentRedirect(canonical)
+    today = dt.date.today()
+    return render(
+        request,
+        "links/link_detail.html",
+        {"link": link, "today": today, "status_today": status_on(link, today), "timeline": timeline(link)},
+    )

@@ -1,0 +1,50 @@
+"""Countries and first-level subdivisions, from pycountry (ISO 3166-1 and 3166-2)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pycountry
+
+UK_NATIONS = ["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"]
+
+
+@lru_cache(maxsize=None)
+def country_name(code: str) -> str:
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+@lru_cache(maxsize=None)
+def is_country_code(code: str) -> bool:
+    return bool(code) and len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+@lru_cache(maxsize=None)
+def subdivision_name(code: str) -> str:
+    if not code:
+        return ""
+    sub = pycountry.subdivisions.get(code=code.upper())
+    return sub.name if sub else code
+
+
+@lru_cache(maxsize=None)
+def subdivision_problem(code: str, country: str) -> str:
+    """Plain-words reason why `code` is not a first-level subdivision of `country`, or ''."""
+    sub = pycountry.subdivisions.get(code=code.upper())
+    if sub is None:
+        return f"'{code}' is not an ISO 3166-2 subdivision code (for example GB-ENG for England)."
+    if sub.country_code != country.upper():
+        return f"{code} ({sub.name}) is in {country_name(sub.country_code)}, not {country_name(country)}."
+    return ""
+
+
+@lru_cache(maxsize=None)
+def country_choices() -> list[tuple[str, str]]:
+    return sorted(
+        ((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
+        key=lambda pair: pair[1],
+    )

@@ -1,0 +1,127 @@
+"""Sources (documents, web pages, datasets) and the citations that tie facts to them.
+
+Every fact in the registry cites a source. A citation points at exactly one cited
+row (a place, an institution, a link or a status event) and carries the quote
+that supports that particular fact, so one source can back many facts with
+different passages.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from core.partial_dates import DatePrecision, PartialDate, precision_constraint
+
+
+class SourceKind(models.TextChoices):
+    NEWS = "news", "news article"
+    OFFICIAL = "official", "council or official document"
+    REPORT = "report", "report or book"
+    WEBSITE = "website", "web page"
+    DATASET = "dataset", "dataset"
+    OTHER = "other", "other"
+
+
+class Source(models.Model):
+    title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.OTHER)
+    publisher = models.CharField(max_length=300, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    document = models.CharField(
+        max_length=300, blank=True, help_text="Where a copy of the document is kept, if not at a URL."
+    )
+    published = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, blank=True, default=""
+    )
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            precision_constraint("published", "published_precision", "source_published_precision"),
+            models.CheckConstraint(
+                condition=~models.Q(title=""), name="source_has_title"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sources:detail", kwargs={"pk": self.pk, "slug": slugify(self.title)[:60] or "source"})
+
+    @property
+    def published_on(self) -> PartialDate | None:
+        return PartialDate.from_fields(self.published, self.published_precision)
+
+    def clean(self) -> None:
+        if self.published and not self.published_precision:
+            self.published_precision = DatePrecision.DAY
+        if not self.published:
+            self.published_precision = ""
+        date = self.published_on
+        if date and not date.is_aligned():
+            raise ValidationError({"published": f"A date known to the {date.precision} must start on its first day."})
+
+
+class Citation(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    institution = models.ForeignKey(
+        "places.Institution", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    link = models.ForeignKey(
+        "links.Link", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    status_event = models.ForeignKey(
+        "links.StatusEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    claim = models.CharField(
+        max_length=200, blank=True, help_text="Which fact this supports, e.g. 'agreement date' or 'pause'."
+    )
+    quote = models.TextField(blank=True, help_text="The passage of the source that supports the fact.")
+    locator = models.CharField(max_length=100, blank=True, help_text="Page, section or paragraph.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    CITED_FIELDS = ("place", "institution", "link", "status_event")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(place__isnull=False, institution__isnull=True, link__isnull=True, status_event__isnull=True)
+                    | models.Q(place__isnull=True, institution__isnull=False, link__isnull=True, status_event__isnull=True)
+                    | models.Q(place__isnull=True, institution__isnull=True, link__isnull=False, status_event__isnull=True)
+                    | models.Q(place__isnull=True, institution__isnull=True, link__isnull=True, status_event__isnull=False)
+                ),
+                name="citation_cites_exactly_one_thing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.cited}"
+
+    @property
+    def cited(self) -> models.Model | None:
+        for field in self.CITED_FIELDS:
+            if getattr(self, f"{field}_id"):
+                return getattr(self, field)
+        return None
+
+    def clean(self) -> None:
+        given = [f for f in self.CITED_FIELDS if getattr(self, f"{f}_id")]
+        if len(given) != 1:
+            raise ValidationError("A citation must support exactly one place, institution, link or status event.")

@@ -1,0 +1,105 @@
+"""Writes to sources and citations."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models, transaction
+
+from audit.models import ChangeAction
+from audit.services import Actor, change_record, diff, snapshot
+from core.partial_dates import PartialDate
+from core.versioning import save_versioned
+from sources.models import Citation, Source
+
+SOURCE_FIELDS = ["title", "kind", "publisher", "author", "url", "document", "published", "published_precision", "note"]
+
+
+@dataclass(frozen=True)
+class CitationSpec:
+    """What a write cites: a source and the passage of it that supports the fact."""
+
+    source: Source
+    quote: str = ""
+    claim: str = ""
+    locator: str = ""
+
+
+@transaction.atomic
+def source_create(
+    *,
+    actor: Actor,
+    title: str,
+    kind: str = "other",
+    publisher: str = "",
+    author: str = "",
+    url: str = "",
+    document: str = "",
+    published: PartialDate | None = None,
+    note: str = "",
+) -> Source:
+    source = Source(
+        title=title.strip(),
+        kind=kind,
+        publisher=publisher,
+        author=author,
+        url=url,
+        document=document,
+        published=published.start if published else None,
+        published_precision=published.precision if published else "",
+        note=note,
+    )
+    source.full_clean()
+    source.save()
+    change_record(
+        actor=actor, action=ChangeAction.CREATE, target=source, summary=f"Added source {source}",
+        changes=snapshot(source, SOURCE_FIELDS),
+    )
+    return source
+
+
+@transaction.atomic
+def source_update(*, actor: Actor, source: Source, expected_version: int | None = None, **changes: object) -> Source:
+    unknown = set(changes) - set(SOURCE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown source fields: {sorted(unknown)}")
+    before = snapshot(source, SOURCE_FIELDS)
+    for field, value in changes.items():
+        setattr(source, field, value)
+    source.full_clean()
+    save_versioned(source, expected_version=expected_version, fields=SOURCE_FIELDS)
+    change_record(
+        actor=actor, action=ChangeAction.UPDATE, target=source, summary=f"Edited source {source}",
+        changes=diff(before, snapshot(source, SOURCE_FIELDS)),
+    )
+    return source
+
+
+def _cited_field(target: models.Model) -> str:
+    label = target._meta.label_lower
+    return {
+        "places.place": "place",
+        "places.institution": "institution",
+        "links.link": "link",
+        "links.statusevent": "status_event",
+    }[label]
+
+
+@transaction.atomic
+def citation_add(*, actor: Actor, target: models.Model, spec: CitationSpec) -> Citation:
+    """Cite `spec.source` for `target`. Citing the same source for the same fact twice is a no-op."""
+    field = _cited_field(target)
+    citation, created = Citation.objects.get_or_create(
+        source=spec.source,
+        claim=spec.claim,
+        quote=spec.quote,
+        **{field: target},
+        defaults={"locator": spec.locator},
+    )
+    if created:
+        citation.full_clean()
+        change_record(
+            actor=actor, action=ChangeAction.CREATE, target=citation,
+            summary=f"Cited {spec.source} for {target}"[:300],
+            changes={"source": spec.source.pk, field: target.pk, "claim": spec.claim, "quote": spec.quote},
+        )
+    return citation

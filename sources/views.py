@@ -1,0 +1,19 @@
+"""Source pages: every fact a source supports."""
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+
+from sources.models import Source
+from sources.selectors import citations_of, sources_with_counts
+
+
+def source_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "sources/source_list.html", {"sources": sources_with_counts()})
+
+
+def source_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk)
+    if request.path != source.get_absolute_url():
+        return HttpResponsePermanentRedirect(source.get_absolute_url())
+    return render(request, "sources/source_detail.html", {"source": source, "citations": citations_of(source)})
