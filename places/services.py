@@ -87,3 +87,26 @@ def institution_create(*, actor: Actor, name: str, kind: str, place: Place, note
         changes=snapshot(institution, ["name", "kind", "place_id", "note"]),
     )
     return institution
+
+
+@transaction.atomic
+def institution_update(
+    *, actor: Actor, institution: Institution, expected_version: int | None = None, **changes: object
+) -> Institution:
+    fields = ["name", "kind", "place", "note"]
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise TypeError(f"Unknown institution fields: {sorted(unknown)}")
+    before = snapshot(institution, ["name", "kind", "place_id", "note"])
+    for field, value in changes.items():
+        setattr(institution, field, value)
+    institution.full_clean()
+    from core.text import fold
+
+    institution.folded = fold(institution.name)
+    save_versioned(institution, expected_version=expected_version, fields=fields + ["folded"])
+    change_record(
+        actor=actor, action=ChangeAction.UPDATE, target=institution, summary=f"Edited institution {institution}",
+        changes=diff(before, snapshot(institution, ["name", "kind", "place_id", "note"])),
+    )
+    return institution

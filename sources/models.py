@@ -122,6 +122,7 @@ class Citation(models.Model):
         return None
 
     def clean(self) -> None:
-        given = [f for f in self.CITED_FIELDS if getattr(self, f"{f}_id")]
+        # An inline form cites a parent not yet saved: count the related object, not just its id.
+        given = [f for f in self.CITED_FIELDS if getattr(self, f"{f}_id") or getattr(self, f, None) is not None]
         if len(given) != 1:
             raise ValidationError("A citation must support exactly one place, institution, link or status event.")

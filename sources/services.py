@@ -103,3 +103,14 @@ def citation_add(*, actor: Actor, target: models.Model, spec: CitationSpec) -> C
             changes={"source": spec.source.pk, field: target.pk, "claim": spec.claim, "quote": spec.quote},
         )
     return citation
+
+
+@transaction.atomic
+def citation_remove(*, actor: Actor, citation: Citation) -> None:
+    """Withdraw a citation; the change log keeps its full content so it can be restored."""
+    target = citation.cited
+    change_record(
+        actor=actor, action=ChangeAction.RETRACT, target=citation,
+        summary=f"Withdrew citation of {citation.source} for {target}"[:300], changes=snapshot(citation),
+    )
+    citation.delete()

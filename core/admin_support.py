@@ -1,0 +1,61 @@
+"""Admin plumbing shared by the registry apps: writes go through services, errors stay on the form."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+from audit.services import Actor
+
+
+def actor_for(request: HttpRequest) -> Actor:
+    return Actor(user=request.user)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose saves call service functions.
+
+    Subclasses implement `create(request, form, formsets)` and `update(request, form, formsets)`,
+    each returning the saved object. A ValidationError from a service (an edit conflict, a rule
+    the form could not check) is shown on the form and nothing is saved.
+    Nothing is deleted from the admin: history must be able to bring everything back.
+    """
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Saving happens in save_related, once the inline rows are known too."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: list[Any], change: bool) -> None:
+        saved = self.update(request, form, formsets) if change else self.create(request, form, formsets)
+        form.instance.pk = saved.pk
+        form.instance.version = getattr(saved, "version", None)
+
+    def create(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Any:
+        raise NotImplementedError
+
+    def update(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Any:
+        raise NotImplementedError
+
+    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
+                        extra_context: dict | None = None) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # A rule enforced by a service (not the form): nothing was saved. Say so and why.
+            for message in exc.messages:
+                messages.error(request, f"Not saved: {message}")
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def live_rows(formset: Any) -> list[Any]:
+    """The inline forms that hold a row to keep (filled in and not marked for deletion)."""
+    return [
+        f for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.has_changed() | bool(f.instance.pk)
+    ]

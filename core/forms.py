@@ -1,0 +1,34 @@
+"""Form pieces shared by the admin and public forms."""
+from __future__ import annotations
+
+from django import forms
+
+from core.partial_dates import PartialDate
+
+
+class PartialDateField(forms.CharField):
+    """A date typed as 1947, 2018-03 or 2022-03-22; cleans to a PartialDate (or None if empty)."""
+
+    default_help = "A year (1947), a year and month (2018-03) or a full date (2022-03-22)."
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("help_text", self.default_help)
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value: object) -> object:
+        return value.iso() if isinstance(value, PartialDate) else value
+
+    def to_python(self, value: object) -> PartialDate | None:
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return PartialDate.parse(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+def version_field() -> forms.IntegerField:
+    """The version an edit started from, so a stale save is refused instead of overwriting."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False)

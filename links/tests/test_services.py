@@ -1,0 +1,94 @@
+"""The rules every write obeys, whoever makes it (admin, loader, API)."""
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from audit.models import ChangeRecord
+from core.partial_dates import PartialDate
+from core.versioning import EditConflict
+from links.models import Link, Party, StatusEvent
+from links.services import link_create, link_update, status_event_record
+
+
+@pytest.fixture
+def towns(make_place):
+    return make_place("Testford", "GB"), make_place("Probestadt", "DE"), make_place("Essaiville", "FR")
+
+
+def test_a_link_with_one_party_is_refused_in_plain_words(towns, actor, cite):
+    with pytest.raises(ValidationError) as error:
+        link_create(actor=actor, parties=[towns[0]], kind="formal", citations=cite())
+    assert "at least two parties" in str(error.value)
+    assert Link.objects.count() == 0
+
+
+def test_a_link_can_have_three_parties_and_each_party_once(towns, actor, cite):
+    link = link_create(actor=actor, parties=list(towns), kind="intra_national", citations=cite())
+    assert link.parties.count() == 3
+    with pytest.raises(ValidationError, match="listed twice"):
+        link_create(actor=actor, parties=[towns[0], towns[0]], kind="formal", citations=cite())
+
+
+def test_first_contact_after_the_agreement_is_refused(towns, actor, cite):
+    with pytest.raises(ValidationError) as error:
+        link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite(),
+                    first_contact=PartialDate.parse("1990"), agreement=PartialDate.parse("1985-06"))
+    assert "before the first contact" in str(error.value)
+
+
+def test_an_event_dated_before_the_link_began_is_refused(towns, actor, cite):
+    link = link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite(),
+                       agreement=PartialDate.parse("1995"))
+    with pytest.raises(ValidationError) as error:
+        status_event_record(actor=actor, link=link, when=PartialDate.parse("1994-12-31"), status="active",
+                            citations=cite())
+    assert "before the link began (1995)" in str(error.value)
+    # An event inside the year the link began is allowed: it may well be after it.
+    status_event_record(actor=actor, link=link, when=PartialDate.parse("1995"), status="active", citations=cite())
+
+
+def test_a_status_change_without_a_source_is_refused(towns, actor, cite):
+    link = link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite())
+    with pytest.raises(ValidationError, match="must cite its source"):
+        status_event_record(actor=actor, link=link, when=PartialDate.parse("2022"), status="paused", citations=[])
+    assert StatusEvent.objects.count() == 0
+
+
+def test_a_future_status_change_is_refused(towns, actor, cite):
+    link = link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite())
+    with pytest.raises(ValidationError, match="future"):
+        status_event_record(actor=actor, link=link, when=PartialDate.parse("2999"), status="ended", citations=cite())
+
+
+def test_every_write_is_logged_with_its_actor(towns, actor, cite):
+    link = link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite())
+    status_event_record(actor=actor, link=link, when=PartialDate.parse("2022-03-22"), status="paused",
+                        citations=cite(), deciding_body="Full council")
+    summaries = list(ChangeRecord.objects.filter(actor_label="test suite").values_list("summary", flat=True))
+    assert "Added link Testford – Probestadt" in summaries
+    assert "Testford – Probestadt: paused on 22 March 2022" in summaries
+
+
+def test_a_stale_edit_is_refused_and_the_newer_edit_kept(towns, actor, cite):
+    link = link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite())
+    first, second = Link.objects.get(pk=link.pk), Link.objects.get(pk=link.pk)
+    link_update(actor=actor, link=first, expected_version=1, description="Edited by the first officer")
+    with pytest.raises(EditConflict, match="changed by someone else"):
+        link_update(actor=actor, link=second, expected_version=1, description="Edited by the second officer")
+    assert Link.objects.get(pk=link.pk).description == "Edited by the first officer"
+
+
+def test_the_database_refuses_a_party_that_is_both_a_place_and_an_institution(towns, actor, cite):
+    from places.services import institution_create
+
+    link = link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite())
+    school = institution_create(actor=actor, name="Testford School", kind="school", place=towns[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Party.objects.create(link=link, place=towns[2], institution=school)
+
+
+def test_the_database_refuses_a_citation_of_nothing(source):
+    from sources.models import Citation
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Citation.objects.create(source=source, quote="orphan")
