@@ -35,6 +35,10 @@ class ServiceAdmin(admin.ModelAdmin):
         form.instance.pk = saved.pk
         form.instance.version = getattr(saved, "version", None)
 
+    def construct_change_message(self, request: HttpRequest, form: Any, formsets: Any, add: bool = False) -> list:
+        """Django's admin log entry; the registry's own change log (audit) holds the details."""
+        return [{"added": {}}] if add else [{"changed": {"fields": form.changed_data}}]
+
     def create(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Any:
         raise NotImplementedError
 

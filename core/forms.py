@@ -6,13 +6,14 @@ from django import forms
 from core.partial_dates import PartialDate
 
 
-class PartialDateField(forms.CharField):
+class PartialDateField(forms.Field):
     """A date typed as 1947, 2018-03 or 2022-03-22; cleans to a PartialDate (or None if empty)."""
 
     default_help = "A year (1947), a year and month (2018-03) or a full date (2022-03-22)."
 
+    widget = forms.TextInput(attrs={"size": 10, "maxlength": 10, "inputmode": "numeric"})
+
     def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("max_length", 10)
         kwargs.setdefault("help_text", self.default_help)
         super().__init__(*args, **kwargs)
 
@@ -20,7 +21,7 @@ class PartialDateField(forms.CharField):
         return value.iso() if isinstance(value, PartialDate) else value
 
     def to_python(self, value: object) -> PartialDate | None:
-        text = super().to_python(value)
+        text = str(value).strip() if value not in (None, "") else ""
         if not text:
             return None
         try:

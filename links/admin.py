@@ -150,7 +150,7 @@ def _formset(formsets: list[Any], model: type) -> Any:
 class LinkAdminForm(forms.ModelForm):
     first_contact = PartialDateField(required=False, label="First contact")
     agreement = PartialDateField(required=False, label="Agreement signed")
-    version = version_field()
+    edit_version = version_field()
 
     class Meta:
         model = Link
@@ -162,14 +162,17 @@ class LinkAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("first_contact", self.instance.first_contact_on)
             self.initial.setdefault("agreement", self.instance.agreement_on)
-            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("edit_version", self.instance.version)
 
     def clean(self) -> dict:
         data = super().clean()
+        # The model stores a partial date as its first day plus a precision: hand the model
+        # form the day, set the precision, and keep the PartialDate for the service.
+        self.partial_dates = {}
         for field in ("first_contact", "agreement"):
             if field in data:
-                value = data[field]
-                setattr(self.instance, field, value.start if value else None)
+                value = self.partial_dates[field] = data[field]
+                data[field] = value.start if value else None
                 setattr(self.instance, f"{field}_precision", value.precision if value else "")
         return data
 
@@ -186,7 +189,7 @@ class LinkAdmin(ServiceAdmin):
         (None, {"fields": ["name", "kind", "purposes", "parent"]}),
         ("Dates", {"fields": ["first_contact", "agreement"],
                    "description": "Give the precision the source gives: 1947, 2018-03 or 2022-03-22."}),
-        ("About", {"fields": ["endorsing_body", "description", "version"]}),
+        ("About", {"fields": ["endorsing_body", "description", "edit_version"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -210,8 +213,8 @@ class LinkAdmin(ServiceAdmin):
         return link_create(
             actor=actor_for(request), parties=parties, kind=data["kind"],
             citations=_citation_specs(_formset(formsets, Citation)), name=data.get("name", ""),
-            purposes=[p.slug for p in data.get("purposes", [])], first_contact=data.get("first_contact"),
-            agreement=data.get("agreement"), endorsing_body=data.get("endorsing_body", ""),
+            purposes=[p.slug for p in data.get("purposes", [])], first_contact=form.partial_dates.get("first_contact"),
+            agreement=form.partial_dates.get("agreement"), endorsing_body=data.get("endorsing_body", ""),
             description=data.get("description", ""), parent=data.get("parent"),
         )
 
@@ -219,8 +222,8 @@ class LinkAdmin(ServiceAdmin):
         data = form.cleaned_data
         link = Link.objects.get(pk=form.instance.pk)
         link_update(
-            actor=actor_for(request), link=link, expected_version=data.get("version"),
-            first_contact=data.get("first_contact"), agreement=data.get("agreement"),
+            actor=actor_for(request), link=link, expected_version=data.get("edit_version"),
+            first_contact=form.partial_dates.get("first_contact"), agreement=form.partial_dates.get("agreement"),
             purposes=[p.slug for p in data.get("purposes", [])], name=data.get("name", ""), kind=data["kind"],
             parent=data.get("parent"), endorsing_body=data.get("endorsing_body", ""),
             description=data.get("description", ""),
@@ -235,7 +238,7 @@ class LinkAdmin(ServiceAdmin):
 
 class StatusEventAdminForm(forms.ModelForm):
     date = PartialDateField(label="Date of the change")
-    version = version_field()
+    edit_version = version_field()
 
     class Meta:
         model = StatusEvent
@@ -245,13 +248,14 @@ class StatusEventAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("date", self.instance.when)
-            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("edit_version", self.instance.version)
         self.fields["sequence"].required = False
 
     def clean(self) -> dict:
         data = super().clean()
-        when = data.get("date")
+        when = self.when = data.get("date")
         if when is not None:
+            data["date"] = when.start
             self.instance.date, self.instance.date_precision = when.start, when.precision
         if data.get("sequence") is None:
             data["sequence"] = self.instance.sequence if self.instance.pk else None
@@ -269,7 +273,7 @@ class StatusEventAdmin(ServiceAdmin):
     list_filter = ["status", "category"]
     search_fields = ["link__name", "link__parties__place__names__name", "reason", "deciding_body"]
     autocomplete_fields = ["link"]
-    fields = ["link", "date", "status", "category", "reason", "deciding_body", "decision_note", "sequence", "version"]
+    fields = ["link", "date", "status", "category", "reason", "deciding_body", "decision_note", "sequence", "edit_version"]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("link").prefetch_related("link__parties__place",
@@ -282,7 +286,7 @@ class StatusEventAdmin(ServiceAdmin):
     def create(self, request: HttpRequest, form: Any, formsets: list[Any]) -> StatusEvent:
         data = form.cleaned_data
         return status_event_record(
-            actor=actor_for(request), link=data["link"], when=data["date"], status=data["status"],
+            actor=actor_for(request), link=data["link"], when=form.when, status=data["status"],
             citations=_citation_specs(_formset(formsets, Citation)), reason=data.get("reason", ""),
             category=data.get("category", ""), deciding_body=data.get("deciding_body", ""),
             decision_note=data.get("decision_note", ""), sequence=data.get("sequence"),
@@ -292,7 +296,7 @@ class StatusEventAdmin(ServiceAdmin):
         data = form.cleaned_data
         event = StatusEvent.objects.select_related("link").get(pk=form.instance.pk)
         status_event_update(
-            actor=actor_for(request), event=event, expected_version=data.get("version"), when=data["date"],
+            actor=actor_for(request), event=event, expected_version=data.get("edit_version"), when=form.when,
             status=data["status"], reason=data.get("reason", ""), category=data.get("category", ""),
             deciding_body=data.get("deciding_body", ""), decision_note=data.get("decision_note", ""),
             sequence=data["sequence"] if data.get("sequence") is not None else event.sequence,

@@ -18,15 +18,23 @@ from places.models import Place
 UNKNOWN = "unknown"
 
 
+# A link whose first recorded event pauses, ends or reaffirms it was evidently active before
+# that event (you cannot pause what was not running). Before that event, and not before the
+# link began where that is known, it counts as active, marked as inferred.
+IMPLIES_ACTIVE_BEFORE = (LinkStatus.PAUSED, LinkStatus.ENDED, LinkStatus.REAFFIRMED)
+
+
 @dataclass(frozen=True)
 class StatusOnDate:
-    """A link's status on a date, the event it comes from, and whether the date is certain."""
+    """A link's status on a date, the event it comes from, and how sure that is."""
 
     status: str  # one of LinkStatus (never "reaffirmed": that leaves a link active) or "unknown"
     event: StatusEvent | None
     # False when the date asked about falls inside the period of a partial date (e.g. an event
     # known only as "2018", asked about on 2018-06-01): it may or may not have happened yet.
     certain: bool = True
+    # True when the status is inferred from a later event (see IMPLIES_ACTIVE_BEFORE).
+    inferred: bool = False
 
     @property
     def label(self) -> str:
@@ -45,29 +53,44 @@ def status_on(link: Link, on: dt.date) -> StatusOnDate:
     marked uncertain. Events on the same date are ordered by their sequence.
     Uses prefetched events when present, so it costs no query on a prefetched link.
     """
+    events = _events_in_order(link)
     current: StatusEvent | None = None
-    for event in _events_in_order(link):
+    for event in events:
         if event.date <= on:
             current = event
         else:
             break
     if current is None:
+        began = link.began_on
+        if events and events[0].status in IMPLIES_ACTIVE_BEFORE and (began is None or began.start <= on):
+            return StatusOnDate(LinkStatus.ACTIVE, None, certain=False, inferred=True)
         return StatusOnDate(UNKNOWN, None, certain=True)
     return StatusOnDate(RESULTING_STATUS[current.status], current, certain=current.when.end <= on)
 
 
-def _latest_event_on(on: dt.date) -> QuerySet[StatusEvent]:
-    return StatusEvent.objects.filter(link=OuterRef("pk"), date__lte=on).order_by("-date", "-sequence", "-id")
-
-
 def with_status_on(links: QuerySet[Link], on: dt.date, name: str = "status_on_date") -> QuerySet[Link]:
-    """Annotate each link with its status on `on`, computed by the database in one query."""
-    latest = Subquery(_latest_event_on(on).values("status")[:1], output_field=CharField())
-    raw = f"{name}_event_status"
-    return links.annotate(**{raw: latest}).annotate(
+    """Annotate each link with its status on `on`, computed by the database in one query.
+
+    The same rule as status_on(): the latest event on or before `on`; a reaffirmation
+    leaves the link active; before a first event that pauses, ends or reaffirms it, active.
+    """
+    events = StatusEvent.objects.filter(link=OuterRef("pk"))
+    latest = events.filter(date__lte=on).order_by("-date", "-sequence", "-id").values("status")[:1]
+    first = events.order_by("date", "sequence", "id").values("status")[:1]
+    raw, first_raw = f"{name}_event_status", f"{name}_first_status"
+    began = Coalesce(F("first_contact"), F("agreement"))
+    began_name = f"{name}_began"
+    return links.alias(**{began_name: began}).annotate(
+        **{raw: Subquery(latest, output_field=CharField()), first_raw: Subquery(first, output_field=CharField())}
+    ).annotate(
         **{
             name: Case(
                 When(**{raw: LinkStatus.REAFFIRMED}, then=Value(LinkStatus.ACTIVE.value)),
+                When(
+                    Q(**{f"{raw}__isnull": True, f"{first_raw}__in": IMPLIES_ACTIVE_BEFORE})
+                    & (Q(first_contact__isnull=True, agreement__isnull=True) | Q(**{f"{began_name}__lte": on})),
+                    then=Value(LinkStatus.ACTIVE.value),
+                ),
                 When(**{f"{raw}__isnull": True}, then=Value(UNKNOWN)),
                 default=F(raw),
                 output_field=CharField(),

@@ -14,7 +14,7 @@ from places.services import PLACE_FIELDS, institution_create, institution_update
 
 
 class PlaceAdminForm(forms.ModelForm):
-    version = version_field()
+    edit_version = version_field()
 
     class Meta:
         model = Place
@@ -23,7 +23,7 @@ class PlaceAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("edit_version", self.instance.version)
 
 
 @admin.register(Place)
@@ -40,11 +40,11 @@ class PlaceAdmin(ServiceAdmin):
     def update(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Place:
         data = {k: v for k, v in form.cleaned_data.items() if k in PLACE_FIELDS}
         place = Place.objects.get(pk=form.instance.pk)
-        return place_update(actor=actor_for(request), place=place, expected_version=form.cleaned_data.get("version"), **data)
+        return place_update(actor=actor_for(request), place=place, expected_version=form.cleaned_data.get("edit_version"), **data)
 
 
 class InstitutionAdminForm(forms.ModelForm):
-    version = version_field()
+    edit_version = version_field()
 
     class Meta:
         model = Institution
@@ -53,7 +53,7 @@ class InstitutionAdminForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("edit_version", self.instance.version)
 
 
 @admin.register(Institution)
@@ -73,5 +73,5 @@ class InstitutionAdmin(ServiceAdmin):
         data = form.cleaned_data
         institution = Institution.objects.get(pk=form.instance.pk)
         return institution_update(actor=actor_for(request), institution=institution,
-                                  expected_version=data.get("version"), name=data["name"], kind=data["kind"],
+                                  expected_version=data.get("edit_version"), name=data["name"], kind=data["kind"],
                                   place=data["place"], note=data.get("note", ""))

@@ -15,7 +15,7 @@ from sources.services import source_create, source_update
 
 class SourceAdminForm(forms.ModelForm):
     published = PartialDateField(required=False, label="Published")
-    version = version_field()
+    edit_version = version_field()
 
     class Meta:
         model = Source
@@ -25,10 +25,14 @@ class SourceAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("published", self.instance.published_on)
-            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("edit_version", self.instance.version)
 
     def clean(self) -> dict:
         data = super().clean()
+        published = self.published = data.get("published")
+        if "published" in data:
+            data["published"] = published.start if published else None
+            self.instance.published_precision = published.precision if published else ""
         if data.get("url") == "" and data.get("document") == "" and not data.get("publisher"):
             self.add_error("url", "Say where the source can be found: give its web address, where a copy is kept, or its publisher.")
         return data
@@ -40,21 +44,21 @@ class SourceAdmin(ServiceAdmin):
     list_display = ["title", "publisher", "kind", "published"]
     list_filter = ["kind"]
     search_fields = ["title", "publisher", "author", "url"]
-    fields = ["title", "kind", "publisher", "author", "url", "document", "published", "note", "version"]
+    fields = ["title", "kind", "publisher", "author", "url", "document", "published", "note", "edit_version"]
 
     def create(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Source:
         data = form.cleaned_data
         return source_create(actor=actor_for(request), title=data["title"], kind=data["kind"],
                              publisher=data.get("publisher", ""), author=data.get("author", ""),
                              url=data.get("url", ""), document=data.get("document", ""),
-                             published=data.get("published"), note=data.get("note", ""))
+                             published=form.published, note=data.get("note", ""))
 
     def update(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Source:
         data = form.cleaned_data
-        published = data.get("published")
+        published = form.published
         source = Source.objects.get(pk=form.instance.pk)
         return source_update(
-            actor=actor_for(request), source=source, expected_version=data.get("version"), title=data["title"],
+            actor=actor_for(request), source=source, expected_version=data.get("edit_version"), title=data["title"],
             kind=data["kind"], publisher=data.get("publisher", ""), author=data.get("author", ""),
             url=data.get("url", ""), document=data.get("document", ""), note=data.get("note", ""),
             published=published.start if published else None,

@@ -108,3 +108,25 @@ def test_the_database_filter_agrees_with_status_on_across_many_dates(new_link, a
     for year in range(1939, 2027):
         for month in (1, 3, 6, 12):
             both(link, D(year, month, 22))
+
+
+def test_a_link_first_recorded_as_paused_was_active_before_that(new_link, actor, cite):
+    link = new_link(first_contact=None)
+    record(link, actor, cite, "2022-03-02", "paused")
+    assert both(link, D(2022, 1, 1)) == "active"
+    assert both(link, D(2022, 3, 2)) == "paused"
+    fresh = Link.objects.prefetch_related("events").get(pk=link.pk)
+    assert status_on(fresh, D(2022, 1, 1)).inferred is True
+
+
+def test_the_inference_does_not_reach_before_the_link_began(new_link, actor, cite):
+    link = new_link(first_contact="1995")
+    record(link, actor, cite, "2022-03", "paused")
+    assert both(link, D(1994, 12, 31)) == UNKNOWN
+    assert both(link, D(1995, 6, 1)) == "active"
+
+
+def test_a_link_first_recorded_as_proposed_is_unknown_before(new_link, actor, cite):
+    link = new_link(first_contact=None)
+    record(link, actor, cite, "2022-03", "proposed")
+    assert both(link, D(2022, 2, 1)) == UNKNOWN
