@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
+    Case, CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
 )
 from django.db.models.functions import Coalesce
 
@@ -137,26 +137,40 @@ def _parties_in(country: str) -> QuerySet[Party]:
     )
 
 
-def _text_match(q: str) -> Q:
-    """Match the words of `q` against party names (in any language), link names and descriptions."""
-    condition = Q()
-    for word in fold(q).split():
-        place_ids = Place.objects.filter(names__folded__contains=word).values("pk")
-        party_hit = Party.objects.filter(link=OuterRef("pk")).filter(
-            Q(place__in=place_ids)
-            | Q(institution__folded__contains=word)
-            | Q(institution__place__in=place_ids)
+def _party_names_match(word: str) -> Exists:
+    place_ids = Place.objects.filter(names__folded__contains=word).values("pk")
+    return Exists(
+        Party.objects.filter(link=OuterRef("pk")).filter(
+            Q(place__in=place_ids) | Q(institution__folded__contains=word) | Q(institution__place__in=place_ids)
         )
-        condition &= Exists(party_hit) | Q(name__icontains=word) | Q(description__icontains=word)
-    return condition
+    )
+
+
+def _text_match(q: str) -> tuple[Q, Q]:
+    """(any match, match on party names) for the words of `q`, accent- and case-insensitively.
+
+    Every word must appear in a party's name (in any language), the link's name or its
+    description. Links whose parties carry the words rank first.
+    """
+    anywhere, on_names = Q(), Q()
+    for word in fold(q).split():
+        names = _party_names_match(word)
+        anywhere &= names | Q(name__icontains=word) | Q(description__icontains=word)
+        on_names &= names | Q(name__icontains=word)
+    return anywhere, on_names
 
 
 def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[Link]:
     """Links matching `search`, annotated with `status_on_date` (on `as_of`, or today)."""
     on = search.as_of or today or dt.date.today()
     links = Link.objects.all()
+    ordering: list = []
     if search.q.strip():
-        links = links.filter(_text_match(search.q))
+        anywhere, on_names = _text_match(search.q)
+        links = links.filter(anywhere).alias(
+            names_match=Case(When(on_names, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        ordering.append(F("names_match").desc())
     if search.country:
         links = links.filter(Exists(_parties_in(search.country)))
     if search.partner_country:
@@ -185,7 +199,7 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
     links = with_status_on(links, on)
     if search.status:
         links = links.filter(status_on_date__in=search.status)
-    return links.order_by(Coalesce(F("first_contact"), F("agreement")).asc(nulls_last=True), "pk")
+    return links.order_by(*ordering, Coalesce(F("first_contact"), F("agreement")).asc(nulls_last=True), "pk")
 
 
 def with_list_data(links: QuerySet[Link]) -> QuerySet[Link]:

@@ -1,26 +1,11 @@
-"""The purposes a link can serve, as the brief lists them."""
+"""The purposes a link can serve, as the brief lists them (links.purposes)."""
 from django.db import migrations
 
-PURPOSES = [
-    ("peace-reconciliation", "Peace and reconciliation"),
-    ("trade-investment", "Trade and investment"),
-    ("solidarity", "Solidarity"),
-    ("development", "Development cooperation"),
-    ("education", "Education"),
-    ("culture", "Culture"),
-    ("sport", "Sport"),
-    ("health", "Health"),
-    ("environment", "Environment"),
-    ("technical-exchange", "Technical exchange"),
-    ("faith", "Faith"),
-    ("social-cohesion", "Social cohesion"),
-]
+from links.purposes import ensure_purposes
 
 
 def add_purposes(apps, schema_editor):
-    Purpose = apps.get_model("links", "Purpose")
-    for slug, name in PURPOSES:
-        Purpose.objects.update_or_create(slug=slug, defaults={"name": name})
+    ensure_purposes(apps.get_model("links", "Purpose"))
 
 
 class Migration(migrations.Migration):
