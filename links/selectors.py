@@ -202,6 +202,14 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
     return links.order_by(*ordering, Coalesce(F("first_contact"), F("agreement")).asc(nulls_last=True), "pk")
 
 
+def status_breakdown(search: LinkSearch, today: dt.date | None = None) -> list[tuple[str, int]]:
+    """How many links matching `search` had each status on its date (one query), most common first."""
+    counts = (
+        search_links(search, today=today).order_by().values_list("status_on_date").annotate(n=Count("pk"))
+    )
+    return sorted(counts, key=lambda pair: (-pair[1], pair[0]))
+
+
 def with_list_data(links: QuerySet[Link]) -> QuerySet[Link]:
     """Everything a list of links shows, fetched in a constant number of queries."""
     return links.prefetch_related(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -11,7 +12,9 @@ from django.shortcuts import render
 
 from links.forms import SearchForm
 from links.models import Link, StatusEvent
-from links.selectors import link_for_page, search_links, status_on, timeline, with_list_data, with_status_on
+from links.selectors import (
+    link_for_page, search_links, status_breakdown, status_on, timeline, with_list_data, with_status_on,
+)
 from places.models import Place
 
 
@@ -41,15 +44,22 @@ def search(request: HttpRequest) -> HttpResponse:
     """The search page. Every filter is a URL parameter, so a result is a shareable link."""
     form = SearchForm(request.GET)
     today = dt.date.today()
-    page, on = None, today
+    page, on, status_counts = None, today, []
     if form.is_valid():
         criteria = form.to_search()
         on = criteria.as_of or today
         results = with_list_data(search_links(criteria, today=today))
         page = Paginator(results, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        status_counts = status_breakdown(replace(criteria, status=[]), today=today)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "on": on, "is_today": on == today, "query": query.urlencode()}
+    without_status = query.copy()
+    without_status.pop("status", None)
+    context = {
+        "form": form, "page": page, "on": on, "is_today": on == today, "query": query.urlencode(),
+        "query_without_status": without_status.urlencode(), "status_counts": status_counts,
+        "status_heading": "Status today" if on == today else f"Status on {on.day} {on:%b %Y}",
+    }
     return render(request, "links/search.html", context, status=200 if page is not None else 400)
 
 

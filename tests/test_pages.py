@@ -138,3 +138,11 @@ def test_pages_escape_what_editors_typed(client, make_place, actor, source):
     text = client.get(reverse("links:search")).content.decode()
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_search_counts_links_by_status_on_the_date_and_links_to_each(client, add_links):
+    add_links(3)
+    response = client.get(reverse("links:search"), {"partner_country": "DE", "as_of": "2022-12-31"})
+    assert response.context["status_counts"] == [("paused", 3), ("unknown", 3)]  # 3 town links, 3 school links
+    assert "?partner_country=DE&amp;as_of=2022-12-31&amp;status=paused" in response.content.decode()
+    assert "Status on 31 Dec 2022" in response.content.decode()
