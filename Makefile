@@ -36,6 +36,7 @@ serve: install
 run: demo serve
 
 test: install-test
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:

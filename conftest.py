@@ -1,4 +1,5 @@
 """Fixtures shared by every test: actors, sources and small registries built through the services."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,13 @@ def actor() -> Actor:
 
 @pytest.fixture
 def source(db, actor):
-    return source_create(actor=actor, title="Council minutes", kind="official", publisher="Testford Council",
-                         published=PartialDate.parse("2022-03-22"))
+    return source_create(
+        actor=actor,
+        title="Council minutes",
+        kind="official",
+        publisher="Testford Council",
+        published=PartialDate.parse("2022-03-22"),
+    )
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ Services write these inside the same transaction as the change itself, so the lo
 can never disagree with the data. Versions, moderation and the public history
 (a later issue) read from here instead of hooking into many places.
 """
+
 from __future__ import annotations
 
 from django.conf import settings

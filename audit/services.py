@@ -1,4 +1,5 @@
 """Writes to the change log. Called by every registry service, inside its transaction."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,3 +68,38 @@ def change_record(
         summary=summary[:300],
         changes=changes or {},
     )
+
+
+def versioned_update(
+    *,
+    actor: Actor,
+    instance: models.Model,
+    changes: dict[str, Any],
+    fields: list[str],
+    expected_version: int | None,
+    summary: str,
+) -> models.Model:
+    """The one way registry rows are edited: validate, write if still at `expected_version`, log the diff.
+
+    `fields` are the editable attribute names; the log records only those that changed.
+    Call it inside the service's transaction.
+    """
+    from core.versioning import save_versioned
+
+    names = [instance._meta.get_field(f).name for f in fields]  # "place_id" -> "place"
+    unknown = set(changes) - set(names) - set(fields)
+    if unknown:
+        raise TypeError(f"Unknown {instance._meta.verbose_name} fields: {sorted(unknown)}")
+    before = snapshot(instance, fields)
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    save_versioned(instance, expected_version=expected_version, fields=names)
+    change_record(
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        target=instance,
+        summary=summary,
+        changes=diff(before, snapshot(instance, fields)),
+    )
+    return instance

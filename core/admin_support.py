@@ -1,4 +1,5 @@
 """Admin plumbing shared by the registry apps: writes go through services, errors stay on the form."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -45,8 +46,9 @@ class ServiceAdmin(admin.ModelAdmin):
     def update(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Any:
         raise NotImplementedError
 
-    def changeform_view(self, request: HttpRequest, object_id: str | None = None, form_url: str = "",
-                        extra_context: dict | None = None) -> HttpResponse:
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
         try:
             with transaction.atomic():
                 return super().changeform_view(request, object_id, form_url, extra_context)
@@ -60,6 +62,7 @@ class ServiceAdmin(admin.ModelAdmin):
 def live_rows(formset: Any) -> list[Any]:
     """The inline forms that hold a row to keep (filled in and not marked for deletion)."""
     return [
-        f for f in formset.forms
+        f
+        for f in formset.forms
         if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.has_changed() | bool(f.instance.pk)
     ]

@@ -1,4 +1,5 @@
 """Form pieces shared by the admin and public forms."""
+
 from __future__ import annotations
 
 from django import forms

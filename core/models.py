@@ -1,8 +1,23 @@
 """Identifiers that outside systems (demo files, imports, Wikidata) use for registry rows."""
+
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+
+class RegistryRecord(models.Model):
+    """What every editable registry row carries: a version for optimistic locking, and timestamps.
+
+    The version only changes through core.versioning.save_versioned, called by services.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class ExternalId(models.Model):

@@ -5,6 +5,7 @@ first day of its period plus a precision, and never pretend to know more.
 A partial date covers a period [start, end]; status queries order events by
 their start and flag answers that fall inside an event's uncertain period.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -37,8 +38,7 @@ class PartialDate:
         match = _PATTERN.match(str(text))
         if not match:
             raise ValueError(
-                f"'{text}' is not a date. Write a year (1947), a year and month (2018-03) "
-                "or a full date (2022-03-22)."
+                f"'{text}' is not a date. Write a year (1947), a year and month (2018-03) or a full date (2022-03-22)."
             )
         year, month, day = match.groups()
         try:
@@ -94,9 +94,7 @@ def precision_constraint(date_field: str, precision_field: str, name: str) -> mo
     return models.CheckConstraint(
         condition=(
             models.Q(**{f"{date_field}__isnull": True, f"{precision_field}": ""})
-            | models.Q(
-                **{f"{date_field}__isnull": False, f"{precision_field}__in": DatePrecision.values}
-            )
+            | models.Q(**{f"{date_field}__isnull": False, f"{precision_field}__in": DatePrecision.values})
         ),
         name=name,
     )

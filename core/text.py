@@ -1,4 +1,5 @@
 """Text normalisation shared by search and matching."""
+
 from __future__ import annotations
 
 import unicodedata

@@ -1,4 +1,5 @@
 """Optimistic locking: an edit states which version it started from, and loses nothing if it is stale."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Admin for links and status events. Every save goes through links.services."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,11 +16,15 @@ from core.admin_support import ServiceAdmin, actor_for, live_rows
 from core.forms import PartialDateField, version_field
 from links.models import Link, Party, StatusEvent
 from links.services import (
-    link_create, link_update, party_add, party_remove, status_event_record, status_event_update,
+    link_create,
+    link_update,
+    party_add,
+    party_remove,
+    status_event_record,
+    status_event_update,
 )
 from sources.models import Citation
 from sources.services import CitationSpec, citation_add, citation_remove
-
 
 # ------------------------------------------------------------------ inline formsets with plain rules
 
@@ -111,18 +116,25 @@ def _party_changes(request: HttpRequest, link: Link, formset: Any) -> None:
         if existing and (deleting or form.has_changed()):
             removals.append(Party.objects.get(pk=existing.pk))
         if not deleting and (existing is None or form.has_changed()) and form.has_changed():
-            party_add(actor=actor, link=link, role=form.cleaned_data.get("role", ""),
-                      party=form.cleaned_data.get("institution") or form.cleaned_data["place"])
+            party_add(
+                actor=actor,
+                link=link,
+                role=form.cleaned_data.get("role", ""),
+                party=form.cleaned_data.get("institution") or form.cleaned_data["place"],
+            )
     for party in removals:  # after the additions, so a swap never drops below two parties
         party_remove(actor=actor, party=party)
 
 
+def _citation_spec(form: Any) -> CitationSpec:
+    data = form.cleaned_data
+    return CitationSpec(
+        source=data["source"], quote=data.get("quote", ""), claim=data.get("claim", ""), locator=data.get("locator", "")
+    )
+
+
 def _citation_specs(formset: Any) -> list[CitationSpec]:
-    return [
-        CitationSpec(source=f.cleaned_data["source"], quote=f.cleaned_data.get("quote", ""),
-                     claim=f.cleaned_data.get("claim", ""), locator=f.cleaned_data.get("locator", ""))
-        for f in live_rows(formset)
-    ]
+    return [_citation_spec(f) for f in live_rows(formset)]
 
 
 def _citation_changes(request: HttpRequest, target: Any, formset: Any) -> None:
@@ -135,9 +147,7 @@ def _citation_changes(request: HttpRequest, target: Any, formset: Any) -> None:
         if existing and (deleting or form.has_changed()):
             citation_remove(actor=actor, citation=Citation.objects.get(pk=existing.pk))
         if not deleting and form.has_changed():
-            citation_add(actor=actor, target=target, spec=CitationSpec(
-                source=form.cleaned_data["source"], quote=form.cleaned_data.get("quote", ""),
-                claim=form.cleaned_data.get("claim", ""), locator=form.cleaned_data.get("locator", "")))
+            citation_add(actor=actor, target=target, spec=_citation_spec(form))
 
 
 def _formset(formsets: list[Any], model: type) -> Any:
@@ -187,8 +197,13 @@ class LinkAdmin(ServiceAdmin):
     autocomplete_fields = ["parent"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "purposes", "parent"]}),
-        ("Dates", {"fields": ["first_contact", "agreement"],
-                   "description": "Give the precision the source gives: 1947, 2018-03 or 2022-03-22."}),
+        (
+            "Dates",
+            {
+                "fields": ["first_contact", "agreement"],
+                "description": "Give the precision the source gives: 1947, 2018-03 or 2022-03-22.",
+            },
+        ),
         ("About", {"fields": ["endorsing_body", "description", "edit_version"]}),
     ]
 
@@ -211,21 +226,33 @@ class LinkAdmin(ServiceAdmin):
             for f in live_rows(_formset(formsets, Party))
         ]
         return link_create(
-            actor=actor_for(request), parties=parties, kind=data["kind"],
-            citations=_citation_specs(_formset(formsets, Citation)), name=data.get("name", ""),
-            purposes=[p.slug for p in data.get("purposes", [])], first_contact=form.partial_dates.get("first_contact"),
-            agreement=form.partial_dates.get("agreement"), endorsing_body=data.get("endorsing_body", ""),
-            description=data.get("description", ""), parent=data.get("parent"),
+            actor=actor_for(request),
+            parties=parties,
+            kind=data["kind"],
+            citations=_citation_specs(_formset(formsets, Citation)),
+            name=data.get("name", ""),
+            purposes=[p.slug for p in data.get("purposes", [])],
+            first_contact=form.partial_dates.get("first_contact"),
+            agreement=form.partial_dates.get("agreement"),
+            endorsing_body=data.get("endorsing_body", ""),
+            description=data.get("description", ""),
+            parent=data.get("parent"),
         )
 
     def update(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Link:
         data = form.cleaned_data
         link = Link.objects.get(pk=form.instance.pk)
         link_update(
-            actor=actor_for(request), link=link, expected_version=data.get("edit_version"),
-            first_contact=form.partial_dates.get("first_contact"), agreement=form.partial_dates.get("agreement"),
-            purposes=[p.slug for p in data.get("purposes", [])], name=data.get("name", ""), kind=data["kind"],
-            parent=data.get("parent"), endorsing_body=data.get("endorsing_body", ""),
+            actor=actor_for(request),
+            link=link,
+            expected_version=data.get("edit_version"),
+            first_contact=form.partial_dates.get("first_contact"),
+            agreement=form.partial_dates.get("agreement"),
+            purposes=[p.slug for p in data.get("purposes", [])],
+            name=data.get("name", ""),
+            kind=data["kind"],
+            parent=data.get("parent"),
+            endorsing_body=data.get("endorsing_body", ""),
             description=data.get("description", ""),
         )
         _party_changes(request, link, _formset(formsets, Party))
@@ -273,11 +300,25 @@ class StatusEventAdmin(ServiceAdmin):
     list_filter = ["status", "category"]
     search_fields = ["link__name", "link__parties__place__names__name", "reason", "deciding_body"]
     autocomplete_fields = ["link"]
-    fields = ["link", "date", "status", "category", "reason", "deciding_body", "decision_note", "sequence", "edit_version"]
+    fields = [
+        "link",
+        "date",
+        "status",
+        "category",
+        "reason",
+        "deciding_body",
+        "decision_note",
+        "sequence",
+        "edit_version",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("link").prefetch_related("link__parties__place",
-                                                                                       "link__parties__institution")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("link")
+            .prefetch_related("link__parties__place", "link__parties__institution")
+        )
 
     @admin.display(description="Date", ordering="date")
     def when_shown(self, event: StatusEvent) -> str:
@@ -286,19 +327,31 @@ class StatusEventAdmin(ServiceAdmin):
     def create(self, request: HttpRequest, form: Any, formsets: list[Any]) -> StatusEvent:
         data = form.cleaned_data
         return status_event_record(
-            actor=actor_for(request), link=data["link"], when=form.when, status=data["status"],
-            citations=_citation_specs(_formset(formsets, Citation)), reason=data.get("reason", ""),
-            category=data.get("category", ""), deciding_body=data.get("deciding_body", ""),
-            decision_note=data.get("decision_note", ""), sequence=data.get("sequence"),
+            actor=actor_for(request),
+            link=data["link"],
+            when=form.when,
+            status=data["status"],
+            citations=_citation_specs(_formset(formsets, Citation)),
+            reason=data.get("reason", ""),
+            category=data.get("category", ""),
+            deciding_body=data.get("deciding_body", ""),
+            decision_note=data.get("decision_note", ""),
+            sequence=data.get("sequence"),
         )
 
     def update(self, request: HttpRequest, form: Any, formsets: list[Any]) -> StatusEvent:
         data = form.cleaned_data
         event = StatusEvent.objects.select_related("link").get(pk=form.instance.pk)
         status_event_update(
-            actor=actor_for(request), event=event, expected_version=data.get("edit_version"), when=form.when,
-            status=data["status"], reason=data.get("reason", ""), category=data.get("category", ""),
-            deciding_body=data.get("deciding_body", ""), decision_note=data.get("decision_note", ""),
+            actor=actor_for(request),
+            event=event,
+            expected_version=data.get("edit_version"),
+            when=form.when,
+            status=data["status"],
+            reason=data.get("reason", ""),
+            category=data.get("category", ""),
+            deciding_body=data.get("deciding_body", ""),
+            decision_note=data.get("decision_note", ""),
             sequence=data["sequence"] if data.get("sequence") is not None else event.sequence,
         )
         _citation_changes(request, event, _formset(formsets, Citation))

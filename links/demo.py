@@ -4,6 +4,7 @@ Everything goes through the same services as any other write. Each item has a ke
 remembered as an ExternalId with scheme "demo", so loading twice creates nothing twice.
 The format is documented in demo_data/README.md.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -73,8 +74,14 @@ class _Loader:
         specs = []
         for item in items or []:
             source = self._resolve(item["source"], where, Source)
-            specs.append(CitationSpec(source=source, quote=item.get("quote", "").strip(),
-                                      claim=item.get("claim", ""), locator=item.get("locator", "")))
+            specs.append(
+                CitationSpec(
+                    source=source,
+                    quote=item.get("quote", "").strip(),
+                    claim=item.get("claim", ""),
+                    locator=item.get("locator", ""),
+                )
+            )
         return specs
 
     def _done(self, kind: str, key: str) -> bool:
@@ -87,9 +94,15 @@ class _Loader:
         if self._done("sources", item["key"]):
             return
         source = source_create(
-            actor=ACTOR, title=item["title"], kind=item.get("kind", "other"), publisher=item.get("publisher", ""),
-            author=item.get("author", ""), url=item.get("url", ""), document=item.get("document", ""),
-            published=_date(item.get("published"), where), note=item.get("note", ""),
+            actor=ACTOR,
+            title=item["title"],
+            kind=item.get("kind", "other"),
+            publisher=item.get("publisher", ""),
+            author=item.get("author", ""),
+            url=item.get("url", ""),
+            document=item.get("document", ""),
+            published=_date(item.get("published"), where),
+            note=item.get("note", ""),
         )
         ExternalId.remember(SCHEME, item["key"], source)
         self.report.created["sources"] += 1
@@ -99,9 +112,15 @@ class _Loader:
             return
         coordinates = _gazetteer(item.get("geonames_id"))
         place = place_create(
-            actor=ACTOR, name=item["name"], kind=item.get("kind", "town"), country=item["country"],
-            subdivision=item.get("subdivision", ""), geonames_id=item.get("geonames_id"),
-            note=item.get("note", ""), other_names=item.get("names"), **coordinates,
+            actor=ACTOR,
+            name=item["name"],
+            kind=item.get("kind", "town"),
+            country=item["country"],
+            subdivision=item.get("subdivision", ""),
+            geonames_id=item.get("geonames_id"),
+            note=item.get("note", ""),
+            other_names=item.get("names"),
+            **coordinates,
         )
         for spec in self._citations(item.get("cite"), where):
             citation_add(actor=ACTOR, target=place, spec=spec)
@@ -112,8 +131,11 @@ class _Loader:
         if self._done("institutions", item["key"]):
             return
         institution = institution_create(
-            actor=ACTOR, name=item["name"], kind=item["kind"],
-            place=self._resolve(item["place"], where, Place), note=item.get("note", ""),
+            actor=ACTOR,
+            name=item["name"],
+            kind=item["kind"],
+            place=self._resolve(item["place"], where, Place),
+            note=item.get("note", ""),
         )
         for spec in self._citations(item.get("cite"), where):
             citation_add(actor=ACTOR, target=institution, spec=spec)
@@ -128,10 +150,16 @@ class _Loader:
                 party_key, role = (entry["party"], entry.get("role", "")) if isinstance(entry, dict) else (entry, "")
                 parties.append((self._resolve(party_key, where, Place, Institution), role))
             link = link_create(
-                actor=ACTOR, parties=parties, kind=item["kind"], citations=self._citations(item.get("cite"), where),
-                name=item.get("name", ""), purposes=item.get("purposes", []),
-                first_contact=_date(item.get("first_contact"), where), agreement=_date(item.get("agreement"), where),
-                endorsing_body=item.get("endorsing_body", ""), description=(item.get("description") or "").strip(),
+                actor=ACTOR,
+                parties=parties,
+                kind=item["kind"],
+                citations=self._citations(item.get("cite"), where),
+                name=item.get("name", ""),
+                purposes=item.get("purposes", []),
+                first_contact=_date(item.get("first_contact"), where),
+                agreement=_date(item.get("agreement"), where),
+                endorsing_body=item.get("endorsing_body", ""),
+                description=(item.get("description") or "").strip(),
                 parent=self._resolve(item["parent"], where, Link) if item.get("parent") else None,
             )
             ExternalId.remember(SCHEME, key, link)
@@ -149,9 +177,14 @@ class _Loader:
         if when is None:
             raise DemoDataError(f"{where}: a status event needs a date.")
         event = status_event_record(
-            actor=ACTOR, link=link, when=when, status=item["status"],
-            citations=self._citations(item.get("cite"), where), reason=(item.get("reason") or "").strip(),
-            category=item.get("category", ""), deciding_body=item.get("deciding_body", ""),
+            actor=ACTOR,
+            link=link,
+            when=when,
+            status=item["status"],
+            citations=self._citations(item.get("cite"), where),
+            reason=(item.get("reason") or "").strip(),
+            category=item.get("category", ""),
+            deciding_body=item.get("deciding_body", ""),
             decision_note=item.get("decision_note", ""),
         )
         ExternalId.remember(SCHEME, key, event)

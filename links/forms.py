@@ -1,4 +1,5 @@
 """The search form: validates URL parameters and explains bad ones in plain words."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,14 +39,26 @@ class SearchForm(forms.Form):
         label="Status on that date", required=False, choices=STATUS_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     year_from = forms.IntegerField(
-        label="Began from year", required=False, min_value=1000, max_value=2100,
-        error_messages={"invalid": "Enter a year such as 1945.", "min_value": "Enter a year after 1000.",
-                        "max_value": "Enter a year before 2100."},
+        label="Began from year",
+        required=False,
+        min_value=1000,
+        max_value=2100,
+        error_messages={
+            "invalid": "Enter a year such as 1945.",
+            "min_value": "Enter a year after 1000.",
+            "max_value": "Enter a year before 2100.",
+        },
     )
     year_to = forms.IntegerField(
-        label="Began up to year", required=False, min_value=1000, max_value=2100,
-        error_messages={"invalid": "Enter a year such as 1990.", "min_value": "Enter a year after 1000.",
-                        "max_value": "Enter a year before 2100."},
+        label="Began up to year",
+        required=False,
+        min_value=1000,
+        max_value=2100,
+        error_messages={
+            "invalid": "Enter a year such as 1990.",
+            "min_value": "Enter a year after 1000.",
+            "max_value": "Enter a year before 2100.",
+        },
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -61,8 +74,7 @@ class SearchForm(forms.Form):
         self.fields["purpose"].choices = [("", "Any purpose")] + list(Purpose.objects.values_list("slug", "name"))
         for name in ("subdivision", "kind", "purpose"):
             self.fields[name].error_messages["invalid_choice"] = (
-                f"'%(value)s' is not one of the choices for '{self.fields[name].label}'. "
-                "Pick one from the list."
+                f"'%(value)s' is not one of the choices for '{self.fields[name].label}'. Pick one from the list."
             )
 
     def _country(self, name: str) -> str:

@@ -3,6 +3,7 @@
 A link's status on any date is never stored: it is derived from its status
 events (see links.selectors.status_on and links.selectors.with_status_on).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from core.models import RegistryRecord
 from core.partial_dates import DatePrecision, PartialDate, precision_constraint
 
 
@@ -37,7 +39,7 @@ class Purpose(models.Model):
         return self.name
 
 
-class Link(models.Model):
+class Link(RegistryRecord):
     name = models.CharField(
         max_length=300,
         blank=True,
@@ -55,18 +57,13 @@ class Link(models.Model):
         help_text="The link this one grew out of or belongs to (e.g. school links under a town twinning).",
     )
     first_contact = models.DateField(null=True, blank=True)
-    first_contact_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, blank=True, default=""
-    )
+    first_contact_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True, default="")
     agreement = models.DateField(null=True, blank=True, help_text="When the pact, charter or MoU was signed.")
     agreement_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True, default="")
     endorsing_body = models.CharField(
         max_length=300, blank=True, help_text="Who endorsed the link, e.g. 'full council of both cities'."
     )
     description = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]
@@ -124,7 +121,9 @@ class Link(models.Model):
             if not date.is_aligned():
                 errors[field] = f"A date known only to the {date.precision} must be stored as its first day."
             elif value > dt.date.today():
-                errors[field] = "This date is in the future. Record a proposed link with a 'proposed' status event instead."
+                errors[field] = (
+                    "This date is in the future. Record a proposed link with a 'proposed' status event instead."
+                )
         if not errors and self.first_contact and self.agreement and self.first_contact > self.agreement:
             errors["agreement"] = (
                 f"The agreement ({self.agreement_on}) is dated before the first contact "
@@ -140,9 +139,7 @@ class Party(models.Model):
     """One side of a link: a place, or an institution in a place (exactly one of the two)."""
 
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="parties")
-    place = models.ForeignKey(
-        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="parties"
-    )
+    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="parties")
     institution = models.ForeignKey(
         "places.Institution", null=True, blank=True, on_delete=models.PROTECT, related_name="parties"
     )
@@ -210,13 +207,11 @@ class EventCategory(models.TextChoices):
     OTHER = "other", "other"
 
 
-class StatusEvent(models.Model):
+class StatusEvent(RegistryRecord):
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="events")
     date = models.DateField(help_text="For a year or month, the first day of it; set the precision.")
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    sequence = models.PositiveSmallIntegerField(
-        default=0, help_text="Order among events on the same date (0 first)."
-    )
+    sequence = models.PositiveSmallIntegerField(default=0, help_text="Order among events on the same date (0 first).")
     status = models.CharField(max_length=12, choices=LinkStatus.choices)
     reason = models.TextField(blank=True, help_text="Why, in plain words, ideally as the decision-maker put it.")
     category = models.CharField(max_length=20, choices=EventCategory.choices, blank=True)
@@ -226,9 +221,6 @@ class StatusEvent(models.Model):
     decision_note = models.CharField(
         max_length=500, blank=True, help_text="How it was decided, e.g. 'unanimous cross-party resolution'."
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["link", "date", "sequence", "id"]
@@ -242,9 +234,7 @@ class StatusEvent(models.Model):
                 condition=models.Q(category="") | models.Q(category__in=EventCategory.values),
                 name="event_category_valid",
             ),
-            models.UniqueConstraint(
-                fields=["link", "date", "sequence"], name="event_order_unique_within_day"
-            ),
+            models.UniqueConstraint(fields=["link", "date", "sequence"], name="event_order_unique_within_day"),
         ]
 
     def __str__(self) -> str:

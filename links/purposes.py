@@ -1,4 +1,5 @@
 """The purposes a link can serve, as the brief lists them. Rows are made by migration 0002."""
+
 from __future__ import annotations
 
 PURPOSES: list[tuple[str, str]] = [

@@ -1,11 +1,24 @@
 """Reads of links: status on a date (in the database), search with facets, and page data."""
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Case, CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -80,22 +93,26 @@ def with_status_on(links: QuerySet[Link], on: dt.date, name: str = "status_on_da
     raw, first_raw = f"{name}_event_status", f"{name}_first_status"
     began = Coalesce(F("first_contact"), F("agreement"))
     began_name = f"{name}_began"
-    return links.alias(**{began_name: began}).annotate(
-        **{raw: Subquery(latest, output_field=CharField()), first_raw: Subquery(first, output_field=CharField())}
-    ).annotate(
-        **{
-            name: Case(
-                When(**{raw: LinkStatus.REAFFIRMED}, then=Value(LinkStatus.ACTIVE.value)),
-                When(
-                    Q(**{f"{raw}__isnull": True, f"{first_raw}__in": IMPLIES_ACTIVE_BEFORE})
-                    & (Q(first_contact__isnull=True, agreement__isnull=True) | Q(**{f"{began_name}__lte": on})),
-                    then=Value(LinkStatus.ACTIVE.value),
-                ),
-                When(**{f"{raw}__isnull": True}, then=Value(UNKNOWN)),
-                default=F(raw),
-                output_field=CharField(),
-            )
-        }
+    return (
+        links.alias(**{began_name: began})
+        .annotate(
+            **{raw: Subquery(latest, output_field=CharField()), first_raw: Subquery(first, output_field=CharField())}
+        )
+        .annotate(
+            **{
+                name: Case(
+                    When(**{raw: LinkStatus.REAFFIRMED}, then=Value(LinkStatus.ACTIVE.value)),
+                    When(
+                        Q(**{f"{raw}__isnull": True, f"{first_raw}__in": IMPLIES_ACTIVE_BEFORE})
+                        & (Q(first_contact__isnull=True, agreement__isnull=True) | Q(**{f"{began_name}__lte": on})),
+                        then=Value(LinkStatus.ACTIVE.value),
+                    ),
+                    When(**{f"{raw}__isnull": True}, then=Value(UNKNOWN)),
+                    default=F(raw),
+                    output_field=CharField(),
+                )
+            }
+        )
     )
 
 
@@ -176,9 +193,7 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
     if search.partner_country:
         if search.partner_country == search.country:
             # Both sides in one country (an intra-national link): at least two parties there.
-            two_there = (
-                _parties_in(search.country).values("link").annotate(n=Count("pk")).filter(n__gte=2).values("n")
-            )
+            two_there = _parties_in(search.country).values("link").annotate(n=Count("pk")).filter(n__gte=2).values("n")
             links = links.filter(Exists(two_there))
         else:
             links = links.filter(Exists(_parties_in(search.partner_country)))
@@ -204,9 +219,7 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
 
 def status_breakdown(search: LinkSearch, today: dt.date | None = None) -> list[tuple[str, int]]:
     """How many links matching `search` had each status on its date (one query), most common first."""
-    counts = (
-        search_links(search, today=today).order_by().values_list("status_on_date").annotate(n=Count("pk"))
-    )
+    counts = search_links(search, today=today).order_by().values_list("status_on_date").annotate(n=Count("pk"))
     return sorted(counts, key=lambda pair: (-pair[1], pair[0]))
 
 
@@ -234,8 +247,12 @@ def link_for_page(pk: int) -> Link:
                 queryset=Party.objects.select_related("place", "institution__place").order_by("position", "id"),
             ),
             "purposes",
-            Prefetch("events", queryset=StatusEvent.objects.order_by("date", "sequence", "id").prefetch_related(
-                Prefetch("citations", queryset=citations))),
+            Prefetch(
+                "events",
+                queryset=StatusEvent.objects.order_by("date", "sequence", "id").prefetch_related(
+                    Prefetch("citations", queryset=citations)
+                ),
+            ),
             Prefetch("citations", queryset=citations),
             Prefetch("sub_links", queryset=with_list_data(with_status_on(Link.objects.all(), dt.date.today()))),
         )

@@ -1,4 +1,5 @@
 """Writes to links, their parties and status events: validate, save, cite and log in one transaction."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -8,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, diff, snapshot
+from audit.services import Actor, change_record, diff, snapshot, versioned_update
 from core.partial_dates import PartialDate
 from core.versioning import save_versioned
 from links.models import Link, LinkStatus, Party, Purpose, StatusEvent
@@ -16,11 +17,25 @@ from places.models import Institution, Place
 from sources.services import CitationSpec, citation_add
 
 LINK_FIELDS = [
-    "name", "kind", "parent_id", "first_contact", "first_contact_precision", "agreement",
-    "agreement_precision", "endorsing_body", "description",
+    "name",
+    "kind",
+    "parent_id",
+    "first_contact",
+    "first_contact_precision",
+    "agreement",
+    "agreement_precision",
+    "endorsing_body",
+    "description",
 ]
 EVENT_FIELDS = [
-    "date", "date_precision", "sequence", "status", "reason", "category", "deciding_body", "decision_note",
+    "date",
+    "date_precision",
+    "sequence",
+    "status",
+    "reason",
+    "category",
+    "deciding_body",
+    "decision_note",
 ]
 
 PartyLike = Place | Institution | tuple[Place | Institution, str]
@@ -29,9 +44,7 @@ PartyLike = Place | Institution | tuple[Place | Institution, str]
 def _party_rows(parties: Sequence[PartyLike]) -> list[tuple[Place | Institution, str]]:
     rows = [p if isinstance(p, tuple) else (p, "") for p in parties]
     if len(rows) < 2:
-        raise ValidationError(
-            {"parties": "A link needs at least two parties. Add the partner place or institution."}
-        )
+        raise ValidationError({"parties": "A link needs at least two parties. Add the partner place or institution."})
     seen: set[tuple[str, int]] = set()
     for party, _role in rows:
         key = (type(party).__name__, party.pk)
@@ -86,9 +99,11 @@ def link_create(
         Party.objects.create(link=link, position=position, role=role, **{field: party})
     link.purposes.set(_purposes(purposes))
     change_record(
-        actor=actor, action=ChangeAction.CREATE, target=link, summary=f"Added link {link.title}",
-        changes=snapshot(link, LINK_FIELDS)
-        | {"parties": [str(p) for p, _ in rows], "purposes": sorted(purposes)},
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=link,
+        summary=f"Added link {link.title}",
+        changes=snapshot(link, LINK_FIELDS) | {"parties": [str(p) for p, _ in rows], "purposes": sorted(purposes)},
     )
     for spec in citations:
         citation_add(actor=actor, target=link, spec=spec)
@@ -122,14 +137,16 @@ def link_update(
     )
     link.full_clean()
     _check_events_not_before(link)
-    save_versioned(link, expected_version=expected_version, fields=[f.removesuffix("_id") for f in LINK_FIELDS])
+    save_versioned(link, expected_version=expected_version, fields=[link._meta.get_field(f).name for f in LINK_FIELDS])
     changed = diff(before, snapshot(link, LINK_FIELDS))
     if purposes is not None:
         link.purposes.set(_purposes(purposes))
         after_purposes = sorted(purposes)
         if after_purposes != before_purposes:
             changed["purposes"] = [before_purposes, after_purposes]
-    change_record(actor=actor, action=ChangeAction.UPDATE, target=link, summary=f"Edited link {link.title}", changes=changed)
+    change_record(
+        actor=actor, action=ChangeAction.UPDATE, target=link, summary=f"Edited link {link.title}", changes=changed
+    )
     return link
 
 
@@ -154,8 +171,13 @@ def party_add(*, actor: Actor, link: Link, party: Place | Institution, role: str
     row = Party(link=link, position=position, role=role, **{field: party})
     row.full_clean()
     row.save()
-    change_record(actor=actor, action=ChangeAction.UPDATE, target=link, summary=f"Added party {party} to {link}",
-                  changes={"parties": [None, str(party)]})
+    change_record(
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        target=link,
+        summary=f"Added party {party} to {link}",
+        changes={"parties": [None, str(party)]},
+    )
     return row
 
 
@@ -165,8 +187,13 @@ def party_remove(*, actor: Actor, party: Party) -> None:
     link = party.link
     if link.parties.count() <= 2:
         raise ValidationError("A link needs at least two parties; add another before removing this one.")
-    change_record(actor=actor, action=ChangeAction.UPDATE, target=link, summary=f"Removed party {party} from {link}",
-                  changes={"parties": [snapshot(party), None]})
+    change_record(
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        target=link,
+        summary=f"Removed party {party} from {link}",
+        changes={"parties": [snapshot(party), None]},
+    )
     party.delete()
 
 
@@ -197,14 +224,24 @@ def status_event_record(
         last = link.events.filter(date=when.start).aggregate(m=Max("sequence"))["m"]
         sequence = 0 if last is None else last + 1
     event = StatusEvent(
-        link=link, date=when.start, date_precision=when.precision, sequence=sequence, status=status,
-        reason=reason, category=category, deciding_body=deciding_body, decision_note=decision_note,
+        link=link,
+        date=when.start,
+        date_precision=when.precision,
+        sequence=sequence,
+        status=status,
+        reason=reason,
+        category=category,
+        deciding_body=deciding_body,
+        decision_note=decision_note,
     )
     event.full_clean()
     event.save()
     change_record(
-        actor=actor, action=ChangeAction.CREATE, target=event,
-        summary=f"{link.title}: {event.get_status_display()} on {when}", changes=snapshot(event, EVENT_FIELDS),
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=event,
+        summary=f"{link.title}: {event.get_status_display()} on {when}",
+        changes=snapshot(event, EVENT_FIELDS),
     )
     for spec in citations:
         citation_add(actor=actor, target=event, spec=spec)
@@ -213,22 +250,22 @@ def status_event_record(
 
 @transaction.atomic
 def status_event_update(
-    *, actor: Actor, event: StatusEvent, expected_version: int | None = None,
-    when: PartialDate | None = None, **changes: object,
+    *,
+    actor: Actor,
+    event: StatusEvent,
+    expected_version: int | None = None,
+    when: PartialDate | None = None,
+    **changes: object,
 ) -> StatusEvent:
-    allowed = set(EVENT_FIELDS) - {"date", "date_precision"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise TypeError(f"Unknown status event fields: {sorted(unknown)}")
-    before = snapshot(event, EVENT_FIELDS)
-    for field, value in changes.items():
-        setattr(event, field, value)
+    if set(changes) & {"date", "date_precision"}:
+        raise TypeError("Give the date as `when` (a PartialDate).")
     if when is not None:
-        event.date, event.date_precision = when.start, when.precision
-    event.full_clean()
-    save_versioned(event, expected_version=expected_version, fields=EVENT_FIELDS)
-    change_record(
-        actor=actor, action=ChangeAction.UPDATE, target=event,
-        summary=f"{event.link.title}: edited event {event}", changes=diff(before, snapshot(event, EVENT_FIELDS)),
+        changes |= {"date": when.start, "date_precision": when.precision}
+    return versioned_update(
+        actor=actor,
+        instance=event,
+        changes=changes,
+        fields=EVENT_FIELDS,
+        expected_version=expected_version,
+        summary=f"{event.link.title}: edited event {event}",
     )
-    return event

@@ -1,4 +1,5 @@
 """Public pages for links: home, search and the link page. Thin: selectors do the reading."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,13 @@ from django.shortcuts import render
 from links.forms import SearchForm
 from links.models import Link, StatusEvent
 from links.selectors import (
-    link_for_page, search_links, status_breakdown, status_on, timeline, with_list_data, with_status_on,
+    link_for_page,
+    search_links,
+    status_breakdown,
+    status_on,
+    timeline,
+    with_list_data,
+    with_status_on,
 )
 from places.models import Place
 
@@ -56,8 +63,13 @@ def search(request: HttpRequest) -> HttpResponse:
     without_status = query.copy()
     without_status.pop("status", None)
     context = {
-        "form": form, "page": page, "on": on, "is_today": on == today, "query": query.urlencode(),
-        "query_without_status": without_status.urlencode(), "status_counts": status_counts,
+        "form": form,
+        "page": page,
+        "on": on,
+        "is_today": on == today,
+        "query": query.urlencode(),
+        "query_without_status": without_status.urlencode(),
+        "status_counts": status_counts,
         "status_heading": "Status today" if on == today else f"Status on {on.day} {on:%b %Y}",
     }
     return render(request, "links/search.html", context, status=200 if page is not None else 400)

@@ -1,4 +1,5 @@
 """Admin for places and institutions; saves go through places.services."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -40,7 +41,9 @@ class PlaceAdmin(ServiceAdmin):
     def update(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Place:
         data = {k: v for k, v in form.cleaned_data.items() if k in PLACE_FIELDS}
         place = Place.objects.get(pk=form.instance.pk)
-        return place_update(actor=actor_for(request), place=place, expected_version=form.cleaned_data.get("edit_version"), **data)
+        return place_update(
+            actor=actor_for(request), place=place, expected_version=form.cleaned_data.get("edit_version"), **data
+        )
 
 
 class InstitutionAdminForm(forms.ModelForm):
@@ -66,12 +69,23 @@ class InstitutionAdmin(ServiceAdmin):
 
     def create(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Institution:
         data = form.cleaned_data
-        return institution_create(actor=actor_for(request), name=data["name"], kind=data["kind"],
-                                  place=data["place"], note=data.get("note", ""))
+        return institution_create(
+            actor=actor_for(request),
+            name=data["name"],
+            kind=data["kind"],
+            place=data["place"],
+            note=data.get("note", ""),
+        )
 
     def update(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Institution:
         data = form.cleaned_data
         institution = Institution.objects.get(pk=form.instance.pk)
-        return institution_update(actor=actor_for(request), institution=institution,
-                                  expected_version=data.get("edit_version"), name=data["name"], kind=data["kind"],
-                                  place=data["place"], note=data.get("note", ""))
+        return institution_update(
+            actor=actor_for(request),
+            institution=institution,
+            expected_version=data.get("edit_version"),
+            name=data["name"],
+            kind=data["kind"],
+            place=data["place"],
+            note=data.get("note", ""),
+        )

@@ -1,14 +1,15 @@
 """Countries and first-level subdivisions, from pycountry (ISO 3166-1 and 3166-2)."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pycountry
 
 UK_NATIONS = ["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_name(code: str) -> str:
     if not code:
         return ""
@@ -18,12 +19,12 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_country_code(code: str) -> bool:
     return bool(code) and len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def subdivision_name(code: str) -> str:
     if not code:
         return ""
@@ -31,7 +32,7 @@ def subdivision_name(code: str) -> str:
     return sub.name if sub else code
 
 
-@lru_cache(maxsize=None)
+@cache
 def subdivision_problem(code: str, country: str) -> str:
     """Plain-words reason why `code` is not a first-level subdivision of `country`, or ''."""
     sub = pycountry.subdivisions.get(code=code.upper())
@@ -42,7 +43,7 @@ def subdivision_problem(code: str, country: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_choices() -> list[tuple[str, str]]:
     return sorted(
         ((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),

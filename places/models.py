@@ -1,4 +1,5 @@
 """Places (localities at any level) and institutions in them: the possible parties to a link."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.text import slugify
 
+from core.models import RegistryRecord
 from core.text import fold
 from places.geography import country_name, is_country_code, subdivision_name, subdivision_problem
 
@@ -25,7 +27,7 @@ class PlaceKind(models.TextChoices):
     UNIDENTIFIED = "unidentified", "not named in the source"
 
 
-class Place(models.Model):
+class Place(RegistryRecord):
     name = models.CharField(max_length=200, help_text="The name most English readers know it by.")
     kind = models.CharField(max_length=20, choices=PlaceKind.choices, default=PlaceKind.TOWN)
     country = models.CharField(
@@ -42,9 +44,6 @@ class Place(models.Model):
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     population = models.PositiveBigIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "country"]
@@ -61,10 +60,7 @@ class Place(models.Model):
             ),
             models.CheckConstraint(
                 condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
-                | (
-                    models.Q(latitude__gte=-90, latitude__lte=90)
-                    & models.Q(longitude__gte=-180, longitude__lte=180)
-                ),
+                | (models.Q(latitude__gte=-90, latitude__lte=90) & models.Q(longitude__gte=-180, longitude__lte=180)),
                 name="place_coordinates_both_and_in_range",
             ),
         ]
@@ -142,22 +138,17 @@ class InstitutionKind(models.TextChoices):
     OTHER = "other", "other institution"
 
 
-class Institution(models.Model):
+class Institution(RegistryRecord):
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=InstitutionKind.choices)
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="institutions")
     folded = models.CharField(max_length=300, db_index=True, editable=False)
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=InstitutionKind.values), name="institution_kind_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(kind__in=InstitutionKind.values), name="institution_kind_valid"),
             models.UniqueConstraint(fields=["place", "name"], name="institution_unique_in_place"),
         ]
 

@@ -1,4 +1,5 @@
 """Reads of places: the place page and the list of countries the registry holds."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,9 +24,7 @@ def links_of_place(place: Place, on: dt.date) -> QuerySet[Link]:
 def decisions_of_place(place: Place) -> QuerySet[StatusEvent]:
     """Every status event of the place's links, newest first: its history of decisions."""
     return (
-        StatusEvent.objects.filter(
-            Q(link__parties__place=place) | Q(link__parties__institution__place=place)
-        )
+        StatusEvent.objects.filter(Q(link__parties__place=place) | Q(link__parties__institution__place=place))
         .distinct()
         .select_related("link")
         .prefetch_related("link__parties__place", "link__parties__institution", "citations__source")

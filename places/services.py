@@ -1,4 +1,5 @@
 """Writes to places and institutions. Each validates, saves and logs in one transaction."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,8 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, diff, snapshot
-from core.versioning import save_versioned
+from audit.services import Actor, change_record, snapshot, versioned_update
+from core.text import fold
 from places.models import Institution, Place, PlaceKind, PlaceName
 
 PLACE_FIELDS = ["name", "kind", "country", "subdivision", "geonames_id", "latitude", "longitude", "population", "note"]
@@ -47,7 +48,10 @@ def place_create(
         for other in names:
             place_name_add(place=place, name=other, language=language)
     change_record(
-        actor=actor, action=ChangeAction.CREATE, target=place, summary=f"Added place {place}",
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=place,
+        summary=f"Added place {place}",
         changes=snapshot(place, PLACE_FIELDS),
     )
     return place
@@ -61,19 +65,15 @@ def place_name_add(*, place: Place, name: str, language: str = "") -> PlaceName:
 
 @transaction.atomic
 def place_update(*, actor: Actor, place: Place, expected_version: int | None = None, **changes: object) -> Place:
-    unknown = set(changes) - set(PLACE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown place fields: {sorted(unknown)}")
-    before = snapshot(place, PLACE_FIELDS)
-    for field, value in changes.items():
-        setattr(place, field, value)
-    place.full_clean()
-    save_versioned(place, expected_version=expected_version, fields=PLACE_FIELDS)
-    place_name_add(place=place, name=place.name, language="en")
-    change_record(
-        actor=actor, action=ChangeAction.UPDATE, target=place, summary=f"Edited place {place}",
-        changes=diff(before, snapshot(place, PLACE_FIELDS)),
+    versioned_update(
+        actor=actor,
+        instance=place,
+        changes=changes,
+        fields=PLACE_FIELDS,
+        expected_version=expected_version,
+        summary=f"Edited place {place.name}",
     )
+    place_name_add(place=place, name=place.name, language="en")
     return place
 
 
@@ -83,7 +83,10 @@ def institution_create(*, actor: Actor, name: str, kind: str, place: Place, note
     institution.full_clean()
     institution.save()
     change_record(
-        actor=actor, action=ChangeAction.CREATE, target=institution, summary=f"Added institution {institution}",
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=institution,
+        summary=f"Added institution {institution}",
         changes=snapshot(institution, ["name", "kind", "place_id", "note"]),
     )
     return institution
@@ -93,20 +96,13 @@ def institution_create(*, actor: Actor, name: str, kind: str, place: Place, note
 def institution_update(
     *, actor: Actor, institution: Institution, expected_version: int | None = None, **changes: object
 ) -> Institution:
-    fields = ["name", "kind", "place", "note"]
-    unknown = set(changes) - set(fields)
-    if unknown:
-        raise TypeError(f"Unknown institution fields: {sorted(unknown)}")
-    before = snapshot(institution, ["name", "kind", "place_id", "note"])
-    for field, value in changes.items():
-        setattr(institution, field, value)
-    institution.full_clean()
-    from core.text import fold
-
-    institution.folded = fold(institution.name)
-    save_versioned(institution, expected_version=expected_version, fields=fields + ["folded"])
-    change_record(
-        actor=actor, action=ChangeAction.UPDATE, target=institution, summary=f"Edited institution {institution}",
-        changes=diff(before, snapshot(institution, ["name", "kind", "place_id", "note"])),
+    if "name" in changes:
+        changes["folded"] = fold(str(changes["name"]))
+    return versioned_update(
+        actor=actor,
+        instance=institution,
+        changes=changes,
+        fields=["name", "kind", "place_id", "note", "folded"],
+        expected_version=expected_version,
+        summary=f"Edited institution {institution.name}",
     )
-    return institution

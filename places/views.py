@@ -1,4 +1,5 @@
 """The place page: its links with their status today, and its history of decisions."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Admin for sources; saves go through sources.services."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,7 +35,10 @@ class SourceAdminForm(forms.ModelForm):
             data["published"] = published.start if published else None
             self.instance.published_precision = published.precision if published else ""
         if data.get("url") == "" and data.get("document") == "" and not data.get("publisher"):
-            self.add_error("url", "Say where the source can be found: give its web address, where a copy is kept, or its publisher.")
+            self.add_error(
+                "url",
+                "Say where the source can be found: give its web address, where a copy is kept, or its publisher.",
+            )
         return data
 
 
@@ -48,19 +52,33 @@ class SourceAdmin(ServiceAdmin):
 
     def create(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Source:
         data = form.cleaned_data
-        return source_create(actor=actor_for(request), title=data["title"], kind=data["kind"],
-                             publisher=data.get("publisher", ""), author=data.get("author", ""),
-                             url=data.get("url", ""), document=data.get("document", ""),
-                             published=form.published, note=data.get("note", ""))
+        return source_create(
+            actor=actor_for(request),
+            title=data["title"],
+            kind=data["kind"],
+            publisher=data.get("publisher", ""),
+            author=data.get("author", ""),
+            url=data.get("url", ""),
+            document=data.get("document", ""),
+            published=form.published,
+            note=data.get("note", ""),
+        )
 
     def update(self, request: HttpRequest, form: Any, formsets: list[Any]) -> Source:
         data = form.cleaned_data
         published = form.published
         source = Source.objects.get(pk=form.instance.pk)
         return source_update(
-            actor=actor_for(request), source=source, expected_version=data.get("edit_version"), title=data["title"],
-            kind=data["kind"], publisher=data.get("publisher", ""), author=data.get("author", ""),
-            url=data.get("url", ""), document=data.get("document", ""), note=data.get("note", ""),
+            actor=actor_for(request),
+            source=source,
+            expected_version=data.get("edit_version"),
+            title=data["title"],
+            kind=data["kind"],
+            publisher=data.get("publisher", ""),
+            author=data.get("author", ""),
+            url=data.get("url", ""),
+            document=data.get("document", ""),
+            note=data.get("note", ""),
             published=published.start if published else None,
             published_precision=published.precision if published else "",
         )

@@ -5,6 +5,7 @@ row (a place, an institution, a link or a status event) and carries the quote
 that supports that particular fact, so one source can back many facts with
 different passages.
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from core.models import RegistryRecord
 from core.partial_dates import DatePrecision, PartialDate, precision_constraint
 
 
@@ -24,7 +26,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "other"
 
 
-class Source(models.Model):
+class Source(RegistryRecord):
     title = models.CharField(max_length=500)
     kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.OTHER)
     publisher = models.CharField(max_length=300, blank=True)
@@ -34,24 +36,15 @@ class Source(models.Model):
         max_length=300, blank=True, help_text="Where a copy of the document is kept, if not at a URL."
     )
     published = models.DateField(null=True, blank=True)
-    published_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, blank=True, default=""
-    )
+    published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True, default="")
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title"]
         constraints = [
             precision_constraint("published", "published_precision", "source_published_precision"),
-            models.CheckConstraint(
-                condition=~models.Q(title=""), name="source_has_title"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=SourceKind.values), name="source_kind_valid"
-            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="source_has_title"),
+            models.CheckConstraint(condition=models.Q(kind__in=SourceKind.values), name="source_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -76,15 +69,11 @@ class Source(models.Model):
 
 class Citation(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
-    place = models.ForeignKey(
-        "places.Place", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
-    )
+    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
     institution = models.ForeignKey(
         "places.Institution", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
     )
-    link = models.ForeignKey(
-        "links.Link", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
-    )
+    link = models.ForeignKey("links.Link", null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
     status_event = models.ForeignKey(
         "links.StatusEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
     )
@@ -102,10 +91,18 @@ class Citation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(place__isnull=False, institution__isnull=True, link__isnull=True, status_event__isnull=True)
-                    | models.Q(place__isnull=True, institution__isnull=False, link__isnull=True, status_event__isnull=True)
-                    | models.Q(place__isnull=True, institution__isnull=True, link__isnull=False, status_event__isnull=True)
-                    | models.Q(place__isnull=True, institution__isnull=True, link__isnull=True, status_event__isnull=False)
+                    models.Q(
+                        place__isnull=False, institution__isnull=True, link__isnull=True, status_event__isnull=True
+                    )
+                    | models.Q(
+                        place__isnull=True, institution__isnull=False, link__isnull=True, status_event__isnull=True
+                    )
+                    | models.Q(
+                        place__isnull=True, institution__isnull=True, link__isnull=False, status_event__isnull=True
+                    )
+                    | models.Q(
+                        place__isnull=True, institution__isnull=True, link__isnull=True, status_event__isnull=False
+                    )
                 ),
                 name="citation_cites_exactly_one_thing",
             ),

@@ -1,4 +1,5 @@
 """Reads of sources: the list, and every fact that cites one source."""
+
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -17,7 +18,9 @@ def citations_of(source: Source) -> QuerySet[Citation]:
     parties = Prefetch("parties", queryset=Party.objects.select_related("place", "institution"))
     return (
         source.citations.select_related("place", "institution__place", "link", "status_event__link")
-        .prefetch_related(Prefetch("link__parties", queryset=parties.queryset),
-                          Prefetch("status_event__link__parties", queryset=parties.queryset))
+        .prefetch_related(
+            Prefetch("link__parties", queryset=parties.queryset),
+            Prefetch("status_event__link__parties", queryset=parties.queryset),
+        )
         .order_by("id")
     )

@@ -1,4 +1,5 @@
 """Writes to sources and citations."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,9 +7,8 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, diff, snapshot
+from audit.services import Actor, change_record, snapshot, versioned_update
 from core.partial_dates import PartialDate
-from core.versioning import save_versioned
 from sources.models import Citation, Source
 
 SOURCE_FIELDS = ["title", "kind", "publisher", "author", "url", "document", "published", "published_precision", "note"]
@@ -51,7 +51,10 @@ def source_create(
     source.full_clean()
     source.save()
     change_record(
-        actor=actor, action=ChangeAction.CREATE, target=source, summary=f"Added source {source}",
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=source,
+        summary=f"Added source {source}",
         changes=snapshot(source, SOURCE_FIELDS),
     )
     return source
@@ -59,19 +62,14 @@ def source_create(
 
 @transaction.atomic
 def source_update(*, actor: Actor, source: Source, expected_version: int | None = None, **changes: object) -> Source:
-    unknown = set(changes) - set(SOURCE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown source fields: {sorted(unknown)}")
-    before = snapshot(source, SOURCE_FIELDS)
-    for field, value in changes.items():
-        setattr(source, field, value)
-    source.full_clean()
-    save_versioned(source, expected_version=expected_version, fields=SOURCE_FIELDS)
-    change_record(
-        actor=actor, action=ChangeAction.UPDATE, target=source, summary=f"Edited source {source}",
-        changes=diff(before, snapshot(source, SOURCE_FIELDS)),
+    return versioned_update(
+        actor=actor,
+        instance=source,
+        changes=changes,
+        fields=SOURCE_FIELDS,
+        expected_version=expected_version,
+        summary=f"Edited source {source.title}",
     )
-    return source
 
 
 def _cited_field(target: models.Model) -> str:
@@ -98,7 +96,9 @@ def citation_add(*, actor: Actor, target: models.Model, spec: CitationSpec) -> C
     if created:
         citation.full_clean()
         change_record(
-            actor=actor, action=ChangeAction.CREATE, target=citation,
+            actor=actor,
+            action=ChangeAction.CREATE,
+            target=citation,
             summary=f"Cited {spec.source} for {target}"[:300],
             changes={"source": spec.source.pk, field: target.pk, "claim": spec.claim, "quote": spec.quote},
         )
@@ -110,7 +110,10 @@ def citation_remove(*, actor: Actor, citation: Citation) -> None:
     """Withdraw a citation; the change log keeps its full content so it can be restored."""
     target = citation.cited
     change_record(
-        actor=actor, action=ChangeAction.RETRACT, target=citation,
-        summary=f"Withdrew citation of {citation.source} for {target}"[:300], changes=snapshot(citation),
+        actor=actor,
+        action=ChangeAction.RETRACT,
+        target=citation,
+        summary=f"Withdrew citation of {citation.source} for {target}"[:300],
+        changes=snapshot(citation),
     )
     citation.delete()

@@ -1,4 +1,5 @@
 """Source pages: every fact a source supports."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect

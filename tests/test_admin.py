@@ -1,4 +1,5 @@
 """A council officer, as staff, records links, status events and sources through the admin."""
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -24,13 +25,25 @@ def towns(make_place):
 
 
 def management(prefix: str, total: int, initial: int = 0) -> dict[str, str]:
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
 def link_form(towns, source, *, parties: int = 2, **overrides: str) -> dict[str, str]:
-    data = {"name": "", "kind": "formal", "purposes": ["2"], "first_contact": "1950", "agreement": "1956-05",
-            "endorsing_body": "Both councils", "description": "", "edit_version": ""}
+    data = {
+        "name": "",
+        "kind": "formal",
+        "purposes": ["2"],
+        "first_contact": "1950",
+        "agreement": "1956-05",
+        "endorsing_body": "Both councils",
+        "description": "",
+        "edit_version": "",
+    }
     data |= management("parties", 2) | management("citations", 1) | management("events", 0)
     for i, town in enumerate(towns[:parties]):
         data[f"parties-{i}-place"] = str(town.pk)
@@ -74,14 +87,23 @@ def test_a_badly_written_date_says_how_to_write_it(client, officer, towns, sourc
 
 @pytest.fixture
 def link(towns, actor, cite):
-    return link_create(actor=actor, parties=list(towns), kind="formal", citations=cite(),
-                       agreement=PartialDate.parse("1995"))
+    return link_create(
+        actor=actor, parties=list(towns), kind="formal", citations=cite(), agreement=PartialDate.parse("1995")
+    )
 
 
 def event_form(link, source, **overrides: str) -> dict[str, str]:
-    data = {"link": str(link.pk), "date": "2022-03-22", "status": "paused", "category": "war",
-            "reason": "Invasion of Ukraine", "deciding_body": "Full council", "decision_note": "Unanimous",
-            "sequence": "", "edit_version": ""}
+    data = {
+        "link": str(link.pk),
+        "date": "2022-03-22",
+        "status": "paused",
+        "category": "war",
+        "reason": "Invasion of Ukraine",
+        "deciding_body": "Full council",
+        "decision_note": "Unanimous",
+        "sequence": "",
+        "edit_version": "",
+    }
     data |= management("citations", 1)
     data["citations-0-source"] = str(source.pk)
     data["citations-0-quote"] = "Council resolved to pause the link."
@@ -134,9 +156,20 @@ def test_a_stale_edit_in_the_admin_is_refused(client, officer, link, source):
 
 
 def test_officer_adds_a_source_with_a_partial_date(client, officer):
-    response = client.post(reverse("admin:sources_source_add"), {
-        "title": "Full council minutes", "kind": "official", "publisher": "Testford Council", "author": "",
-        "url": "https://example.org/minutes", "document": "", "published": "2022-03", "note": "", "edit_version": ""})
+    response = client.post(
+        reverse("admin:sources_source_add"),
+        {
+            "title": "Full council minutes",
+            "kind": "official",
+            "publisher": "Testford Council",
+            "author": "",
+            "url": "https://example.org/minutes",
+            "document": "",
+            "published": "2022-03",
+            "note": "",
+            "edit_version": "",
+        },
+    )
     assert response.status_code == 302, errors_of(response)
     from sources.models import Source
 

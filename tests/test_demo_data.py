@@ -1,4 +1,5 @@
 """The seed documents, loaded as demo data: the facts researchers will check first."""
+
 import datetime as dt
 
 import pytest
@@ -22,7 +23,8 @@ def demo(django_db_setup, django_db_blocker):
 
 def link_between(a: str, b: str) -> Link:
     links = [
-        link for link in Link.objects.prefetch_related("parties__place", "parties__institution")
+        link
+        for link in Link.objects.prefetch_related("parties__place", "parties__institution")
         if {a, b} <= {p.home_place.name for p in link.parties.all() if not p.institution_id}
     ]
     assert len(links) == 1, f"expected one link {a}–{b}, found {len(links)}"
@@ -55,17 +57,24 @@ def uk_russia_statuses(on: str) -> dict[str, str]:
     links = with_list_data(search_links(form.to_search()))
     return {
         next(p.home_place.name for p in link.parties.all() if p.home_place.country == "GB"): link.status_on_date
-        for link in links if not link.parent_id
+        for link in links
+        if not link.parent_id
     }
 
 
 def test_uk_links_with_russia_at_the_end_of_2022(demo):
     statuses = uk_russia_statuses("2022-12-31")
-    assert {k: statuses.get(k) for k in [
-        "Wakefield", "Doncaster", "Exeter", "Coventry", "Oxford", "Plymouth", "Staffordshire"
-    ]} == {
-        "Wakefield": "ended", "Doncaster": "ended", "Exeter": "paused", "Coventry": "paused",
-        "Oxford": "paused", "Plymouth": "active", "Staffordshire": "ended",
+    assert {
+        k: statuses.get(k)
+        for k in ["Wakefield", "Doncaster", "Exeter", "Coventry", "Oxford", "Plymouth", "Staffordshire"]
+    } == {
+        "Wakefield": "ended",
+        "Doncaster": "ended",
+        "Exeter": "paused",
+        "Coventry": "paused",
+        "Oxford": "paused",
+        "Plymouth": "active",
+        "Staffordshire": "ended",
     }
 
 
@@ -87,21 +96,30 @@ def test_every_link_and_every_event_cites_a_source(demo):
     assert not StatusEvent.objects.filter(citations__isnull=True).exists()
 
 
-@pytest.mark.parametrize(("a", "b", "when", "status"), [
-    ("Milan", "Saint Petersburg", "2012", "ended"),
-    ("Nieuwegein", "Puławy", "2020-07", "ended"),
-    ("Newport", "Wuzhou", "2019", "ended"),
-    ("Staffordshire", "Ivanovo", "2018", "ended"),
-    ("Newcastle upon Tyne", "Gelsenkirchen", "1947", "active"),
-    ("Ludwigsburg", "Montbéliard", "1950-09", "active"),
-    ("Saint Paul", "Nagasaki", "1955-12-07", "active"),
-    ("Leeds", "Durban", "1998", "active"),
-    ("Hastings", "Hastings", "2007", "active"),
-    ("Keighley", "Poix-du-Nord", "1920", "active"),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "when", "status"),
+    [
+        ("Milan", "Saint Petersburg", "2012", "ended"),
+        ("Nieuwegein", "Puławy", "2020-07", "ended"),
+        ("Newport", "Wuzhou", "2019", "ended"),
+        ("Staffordshire", "Ivanovo", "2018", "ended"),
+        ("Newcastle upon Tyne", "Gelsenkirchen", "1947", "active"),
+        ("Ludwigsburg", "Montbéliard", "1950-09", "active"),
+        ("Saint Paul", "Nagasaki", "1955-12-07", "active"),
+        ("Leeds", "Durban", "1998", "active"),
+        ("Hastings", "Hastings", "2007", "active"),
+        ("Keighley", "Poix-du-Nord", "1920", "active"),
+    ],
+)
 def test_key_dates_from_the_documents(demo, a, b, when, status):
-    link = link_between(a, b) if a != b else next(
-        l for l in Link.objects.prefetch_related("parties__place") if [p.home_place.name for p in l.parties.all()] == [a, b]
+    link = (
+        link_between(a, b)
+        if a != b
+        else next(
+            candidate
+            for candidate in Link.objects.prefetch_related("parties__place")
+            if [p.home_place.name for p in candidate.parties.all()] == [a, b]
+        )
     )
     assert any(e.when.iso() == when and e.status == status for e in link.events.all()), list(link.events.all())
 
@@ -116,5 +134,5 @@ def test_multi_party_and_institution_links_are_held(demo):
 
 
 def test_search_finds_coventry_volgograd_by_its_old_name_stalingrad(demo):
-    titles = [l.title for l in with_list_data(search_links(LinkSearch(q="stalingrad")))]
+    titles = [link.title for link in with_list_data(search_links(LinkSearch(q="stalingrad")))]
     assert titles == ["Coventry – Volgograd"]

@@ -1,4 +1,5 @@
 """Public pages: what a visitor without an account sees, and that lists cost a constant number of queries."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,17 +21,33 @@ def hub(make_place):
 @pytest.fixture
 def add_links(hub, make_place, actor, source):
     """Add `n` links from Testford, each with a school sub-link, two events and citations."""
+
     def add(n: int, start: int = 0) -> None:
         for i in range(start, start + n):
-            partner = make_place(f"Partnerstadt {i}", "DE", subdivision="DE-BY", other_names={"de": [f"Partnerstädt {i}"]})
+            partner = make_place(
+                f"Partnerstadt {i}", "DE", subdivision="DE-BY", other_names={"de": [f"Partnerstädt {i}"]}
+            )
             cite = [CitationSpec(source=source, quote=f"Quote {i}")]
-            link = link_create(actor=actor, parties=[hub, partner], kind="formal", citations=cite,
-                               purposes=["culture", "education"], agreement=PartialDate.parse("1960"))
+            link = link_create(
+                actor=actor,
+                parties=[hub, partner],
+                kind="formal",
+                citations=cite,
+                purposes=["culture", "education"],
+                agreement=PartialDate.parse("1960"),
+            )
             status_event_record(actor=actor, link=link, when=PartialDate.parse("1960"), status="active", citations=cite)
-            status_event_record(actor=actor, link=link, when=PartialDate.parse("2022-03"), status="paused",
-                                citations=cite, deciding_body="Full council")
+            status_event_record(
+                actor=actor,
+                link=link,
+                when=PartialDate.parse("2022-03"),
+                status="paused",
+                citations=cite,
+                deciding_body="Full council",
+            )
             school = institution_create(actor=actor, name=f"Partner School {i}", kind="school", place=partner)
             link_create(actor=actor, parties=[hub, school], kind="institutional", citations=cite, parent=link)
+
     return add
 
 
@@ -41,15 +58,18 @@ def queries(client, url: str) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("url_for", [
-    lambda hub, source: reverse("links:home"),
-    lambda hub, source: reverse("links:search"),
-    lambda hub, source: reverse("links:search") + "?country=GB&partner_country=DE&as_of=2022-12-31&status=paused",
-    lambda hub, source: reverse("links:search") + "?q=partnerstadt",
-    lambda hub, source: hub.get_absolute_url(),
-    lambda hub, source: source.get_absolute_url(),
-    lambda hub, source: reverse("sources:list"),
-])
+@pytest.mark.parametrize(
+    "url_for",
+    [
+        lambda hub, source: reverse("links:home"),
+        lambda hub, source: reverse("links:search"),
+        lambda hub, source: reverse("links:search") + "?country=GB&partner_country=DE&as_of=2022-12-31&status=paused",
+        lambda hub, source: reverse("links:search") + "?q=partnerstadt",
+        lambda hub, source: hub.get_absolute_url(),
+        lambda hub, source: source.get_absolute_url(),
+        lambda hub, source: reverse("sources:list"),
+    ],
+)
 def test_list_pages_run_a_constant_number_of_queries(client, add_links, hub, source, url_for):
     add_links(3)
     url = url_for(hub, source)
@@ -85,8 +105,9 @@ def test_search_matches_names_without_accents_and_in_other_languages(client, add
 
 
 def test_bad_search_input_is_explained_and_nothing_is_listed(client):
-    response = client.get(reverse("links:search"), {"as_of": "31/12/2022", "country": "Narnia", "year_from": "2000",
-                                                    "year_to": "1990"})
+    response = client.get(
+        reverse("links:search"), {"as_of": "31/12/2022", "country": "Narnia", "year_from": "2000", "year_to": "1990"}
+    )
     assert response.status_code == 400
     text = response.content.decode()
     assert "There is a problem with the search" in text

@@ -4,6 +4,7 @@ With no environment at all the hub runs in development mode on SQLite, so that
 `make run` works on a fresh machine. Production sets DEBUG=false, which makes
 SECRET_KEY and ALLOWED_HOSTS mandatory and turns on the secure defaults.
 """
+
 from __future__ import annotations
 
 import os

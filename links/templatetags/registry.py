@@ -1,4 +1,5 @@
 """Template helpers for showing statuses and partial dates consistently on every page."""
+
 from __future__ import annotations
 
 from django import template

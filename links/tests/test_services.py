@@ -1,4 +1,5 @@
 """The rules every write obeys, whoever makes it (admin, loader, API)."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -31,17 +32,25 @@ def test_a_link_can_have_three_parties_and_each_party_once(towns, actor, cite):
 
 def test_first_contact_after_the_agreement_is_refused(towns, actor, cite):
     with pytest.raises(ValidationError) as error:
-        link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite(),
-                    first_contact=PartialDate.parse("1990"), agreement=PartialDate.parse("1985-06"))
+        link_create(
+            actor=actor,
+            parties=towns[:2],
+            kind="formal",
+            citations=cite(),
+            first_contact=PartialDate.parse("1990"),
+            agreement=PartialDate.parse("1985-06"),
+        )
     assert "before the first contact" in str(error.value)
 
 
 def test_an_event_dated_before_the_link_began_is_refused(towns, actor, cite):
-    link = link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite(),
-                       agreement=PartialDate.parse("1995"))
+    link = link_create(
+        actor=actor, parties=towns[:2], kind="formal", citations=cite(), agreement=PartialDate.parse("1995")
+    )
     with pytest.raises(ValidationError) as error:
-        status_event_record(actor=actor, link=link, when=PartialDate.parse("1994-12-31"), status="active",
-                            citations=cite())
+        status_event_record(
+            actor=actor, link=link, when=PartialDate.parse("1994-12-31"), status="active", citations=cite()
+        )
     assert "before the link began (1995)" in str(error.value)
     # An event inside the year the link began is allowed: it may well be after it.
     status_event_record(actor=actor, link=link, when=PartialDate.parse("1995"), status="active", citations=cite())
@@ -62,8 +71,14 @@ def test_a_future_status_change_is_refused(towns, actor, cite):
 
 def test_every_write_is_logged_with_its_actor(towns, actor, cite):
     link = link_create(actor=actor, parties=towns[:2], kind="formal", citations=cite())
-    status_event_record(actor=actor, link=link, when=PartialDate.parse("2022-03-22"), status="paused",
-                        citations=cite(), deciding_body="Full council")
+    status_event_record(
+        actor=actor,
+        link=link,
+        when=PartialDate.parse("2022-03-22"),
+        status="paused",
+        citations=cite(),
+        deciding_body="Full council",
+    )
     summaries = list(ChangeRecord.objects.filter(actor_label="test suite").values_list("summary", flat=True))
     assert "Added link Testford – Probestadt" in summaries
     assert "Testford – Probestadt: paused on 22 March 2022" in summaries

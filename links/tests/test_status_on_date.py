@@ -1,4 +1,5 @@
 """A link's status on a date, derived from its events: in Python (status_on) and in the database."""
+
 import datetime as dt
 
 import pytest
@@ -19,15 +20,21 @@ def two_towns(make_place):
 @pytest.fixture
 def new_link(two_towns, actor, cite):
     def make(first_contact: str | None = "1950"):
-        return link_create(actor=actor, parties=list(two_towns), kind="formal", citations=cite(),
-                           first_contact=PartialDate.parse(first_contact) if first_contact else None)
+        return link_create(
+            actor=actor,
+            parties=list(two_towns),
+            kind="formal",
+            citations=cite(),
+            first_contact=PartialDate.parse(first_contact) if first_contact else None,
+        )
 
     return make
 
 
 def record(link, actor, cite, when: str, status: str, **extra):
-    return status_event_record(actor=actor, link=link, when=PartialDate.parse(when), status=status,
-                               citations=cite(), **extra)
+    return status_event_record(
+        actor=actor, link=link, when=PartialDate.parse(when), status=status, citations=cite(), **extra
+    )
 
 
 def status_in_db(link: Link, on: dt.date) -> str:
@@ -102,8 +109,13 @@ def test_a_month_event_and_a_day_event_in_that_month_are_ordered_by_their_start(
 
 def test_the_database_filter_agrees_with_status_on_across_many_dates(new_link, actor, cite):
     link = new_link(first_contact="1940")
-    for when, status in [("1944", "active"), ("1981-06", "reaffirmed"), ("2022-03-22", "paused"),
-                         ("2022-03-22", "ended"), ("2024-02", "active")]:
+    for when, status in [
+        ("1944", "active"),
+        ("1981-06", "reaffirmed"),
+        ("2022-03-22", "paused"),
+        ("2022-03-22", "ended"),
+        ("2024-02", "active"),
+    ]:
         record(link, actor, cite, when, status)
     for year in range(1939, 2027):
         for month in (1, 3, 6, 12):

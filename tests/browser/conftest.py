@@ -3,6 +3,7 @@
 Where Chromium is absent these tests are skipped with the reason, except under CI
 (CI=true), where a missing browser is a failure: .ci/run installs it.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Every public page passes axe-core's WCAG 2.2 A/AA checks in a real browser."""
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 

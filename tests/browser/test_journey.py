@@ -1,4 +1,5 @@
 """A researcher's first journey, in a real browser: search, open the link, read its timeline."""
+
 import re
 
 import pytest
@@ -22,7 +23,7 @@ def test_search_volgograd_then_read_the_timeline_of_coventry_volgograd(page, dem
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q=Volgograd"))
     assert page.get_by_role("heading", name=re.compile(r"\d+ links? found")).is_visible()
-    first_result = page.locator("table tbody tr").first.get_by_role("link").first
+    first_result = page.get_by_role("table", name="Search results").locator("tbody tr").first.get_by_role("link").first
     assert first_result.inner_text() == "Coventry – Volgograd"
     first_result.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Coventry – Volgograd"
@@ -51,7 +52,7 @@ def test_the_uk_russia_question_works_without_javascript_and_by_keyboard(browser
     page.wait_for_url(re.compile(r"as_of=2022-12-31"))
     rows = {
         row.locator("td").first.inner_text().split("\n")[0]: row.locator("td").last.inner_text().lower()
-        for row in page.locator("table tbody tr").all()
+        for row in page.get_by_role("table", name="Search results").locator("tbody tr").all()
     }
     assert rows["Coventry – Volgograd"] == "paused"
     assert rows["Plymouth – Novorossiysk"] == "active"
