@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from links.demo import load_demo_data
 from links.purposes import ensure_purposes
@@ -22,11 +23,11 @@ def test_search_volgograd_then_read_the_timeline_of_coventry_volgograd(page, dem
     page.get_by_label("Search by place, institution or link").fill("Volgograd")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q=Volgograd"))
-    assert page.get_by_role("heading", name=re.compile(r"\d+ links? found")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"\d+ links? found"))).to_be_visible()
     first_result = page.get_by_role("table", name="Search results").locator("tbody tr").first.get_by_role("link").first
     assert first_result.inner_text() == "Coventry – Volgograd"
     first_result.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Coventry – Volgograd"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coventry – Volgograd")
     assert "paused" in page.get_by_text("Status today:").inner_text().lower()
 
     timeline = page.locator("ol.timeline")
@@ -38,7 +39,8 @@ def test_search_volgograd_then_read_the_timeline_of_coventry_volgograd(page, dem
     assert "invasion of Ukraine" in text
     assert "with a heavy heart" in text
     pause.get_by_role("link", name="Council sends letter to Russian twin").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Council sends letter to Russian twin"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Council sends letter to Russian twin")
+    expect(page.get_by_role("heading", name=re.compile("Facts that cite this source"))).to_be_visible()
 
 
 def test_the_uk_russia_question_works_without_javascript_and_by_keyboard(browser, live_server, demo):
