@@ -20,6 +20,7 @@ from links.services import (
     link_update,
     party_add,
     party_remove,
+    party_update,
     status_event_record,
     status_event_update,
 )
@@ -105,23 +106,36 @@ class StatusEventInline(admin.TabularInline):
 # ------------------------------------------------------------------ shared inline handling
 
 
-def _party_changes(request: HttpRequest, link: Link, formset: Any) -> None:
-    actor = actor_for(request)
-    removals = []
+def _inline_changes(formset: Any) -> tuple[list[Any], list[Any]]:
+    """(forms whose row is new or edited, existing rows removed or replaced by an edit).
+
+    An edited row is treated as "remove the old, add the new", so each change goes through
+    the services and is logged, and nothing is overwritten in place.
+    """
+    additions, removals = [], []
     for form in formset.forms:
         if not form.cleaned_data:
             continue
-        existing = form.instance if form.instance.pk else None
         deleting = form.cleaned_data.get("DELETE")
-        if existing and (deleting or form.has_changed()):
-            removals.append(Party.objects.get(pk=existing.pk))
-        if not deleting and (existing is None or form.has_changed()) and form.has_changed():
-            party_add(
-                actor=actor,
-                link=link,
-                role=form.cleaned_data.get("role", ""),
-                party=form.cleaned_data.get("institution") or form.cleaned_data["place"],
-            )
+        if form.instance.pk and (deleting or form.has_changed()):
+            removals.append(type(form.instance).objects.get(pk=form.instance.pk))
+        if not deleting and form.has_changed():
+            additions.append(form)
+    return additions, removals
+
+
+def _party_changes(request: HttpRequest, link: Link, formset: Any) -> None:
+    actor = actor_for(request)
+    additions, removals = _inline_changes(formset)
+    for form in additions:
+        party = form.cleaned_data.get("institution") or form.cleaned_data["place"]
+        role = form.cleaned_data.get("role", "")
+        existing = next((p for p in removals if (p.institution or p.place) == party), None)
+        if existing is not None:  # the same party with a new role: edit it in place
+            removals.remove(existing)
+            party_update(actor=actor, party=existing, role=role)
+        else:
+            party_add(actor=actor, link=link, role=role, party=party)
     for party in removals:  # after the additions, so a swap never drops below two parties
         party_remove(actor=actor, party=party)
 
@@ -139,15 +153,11 @@ def _citation_specs(formset: Any) -> list[CitationSpec]:
 
 def _citation_changes(request: HttpRequest, target: Any, formset: Any) -> None:
     actor = actor_for(request)
-    for form in formset.forms:
-        if not form.cleaned_data:
-            continue
-        existing = form.instance if form.instance.pk else None
-        deleting = form.cleaned_data.get("DELETE")
-        if existing and (deleting or form.has_changed()):
-            citation_remove(actor=actor, citation=Citation.objects.get(pk=existing.pk))
-        if not deleting and form.has_changed():
-            citation_add(actor=actor, target=target, spec=_citation_spec(form))
+    additions, removals = _inline_changes(formset)
+    for form in additions:
+        citation_add(actor=actor, target=target, spec=_citation_spec(form))
+    for citation in removals:
+        citation_remove(actor=actor, citation=citation)
 
 
 def _formset(formsets: list[Any], model: type) -> Any:

@@ -182,6 +182,23 @@ def party_add(*, actor: Actor, link: Link, party: Place | Institution, role: str
 
 
 @transaction.atomic
+def party_update(*, actor: Actor, party: Party, role: str) -> Party:
+    """Change what a party's role is described as (the party itself is replaced with add/remove)."""
+    before = party.role
+    party.role = role
+    party.full_clean()
+    party.save(update_fields=["role"])
+    change_record(
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        target=party.link,
+        summary=f"Changed the role of {party} in {party.link}",
+        changes={"party_role": [before, role]},
+    )
+    return party
+
+
+@transaction.atomic
 def party_remove(*, actor: Actor, party: Party) -> None:
     """Remove a party, keeping at least two; the change log keeps what was removed."""
     link = party.link

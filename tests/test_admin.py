@@ -178,3 +178,19 @@ def test_officer_adds_a_source_with_a_partial_date(client, officer):
 
 def test_nothing_can_be_deleted_from_the_admin(client, officer, link):
     assert client.get(reverse("admin:links_link_delete", args=[link.pk])).status_code == 403
+
+
+def test_editing_a_partys_role_in_the_admin_keeps_the_party(client, officer, link, source):
+    url = reverse("admin:links_link_change", args=[link.pk])
+    towns = [p.place for p in link.parties.all()]
+    data = link_form(towns, source, edit_version="1", first_contact="", agreement="1995")
+    data |= management("parties", 2, initial=2) | management("citations", 1, initial=1)
+    for i, party in enumerate(link.parties.all()):
+        data[f"parties-{i}-id"] = str(party.pk)
+        data[f"parties-{i}-link"] = str(link.pk)
+    data["parties-1-role"] = "partner city"
+    citation = link.citations.get()
+    data |= {"citations-0-id": str(citation.pk), "citations-0-link": str(link.pk), "citations-0-quote": citation.quote}
+    response = client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    assert [(p.place.name, p.role) for p in link.parties.all()] == [("Testford", ""), ("Probestadt", "partner city")]
