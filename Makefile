@@ -27,6 +27,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py load_gazetteer
 	$(PY) manage.py load_demo_data
 
 serve: install

@@ -40,3 +40,18 @@ def make_place(db, actor):
         return place_create(actor=actor, name=name, country=country, **extra)
 
     return make
+
+
+@pytest.fixture
+def call_command_output():
+    """Run a management command and return what it printed."""
+    import io
+
+    from django.core.management import call_command
+
+    def run(*args: str) -> str:
+        out = io.StringIO()
+        call_command(*args, stdout=out)
+        return out.getvalue()
+
+    return run

@@ -103,3 +103,30 @@ def versioned_update(
         changes=diff(before, snapshot(instance, fields)),
     )
     return instance
+
+
+def change_records_bulk(
+    *,
+    actor: Actor,
+    action: ChangeAction,
+    targets: list[models.Model],
+    summaries: list[str],
+    changes: list[dict[str, Any]] | None = None,
+) -> None:
+    """Log many writes at once (imports): one row per target, as change_record would write."""
+    if not targets:
+        return
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    content_type = ContentType.objects.get_for_model(targets[0])
+    ChangeRecord.objects.bulk_create(
+        ChangeRecord(
+            actor=user,
+            actor_label=actor.label or ("" if user else "anonymous"),
+            action=action,
+            target_type=content_type,
+            target_id=target.pk,
+            summary=summary[:300],
+            changes=(changes[i] if changes else {}),
+        )
+        for i, (target, summary) in enumerate(zip(targets, summaries, strict=True))
+    )

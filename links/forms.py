@@ -61,6 +61,12 @@ class SearchForm(forms.Form):
         },
     )
 
+    needs_verification = forms.BooleanField(
+        label="Only links that need verification",
+        required=False,
+        help_text="Links an imported list stopped listing: they may have ended, or the list may be wrong.",
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         # Offer the countries the registry holds (a short list for slow connections), but accept
@@ -114,4 +120,5 @@ class SearchForm(forms.Form):
             as_of=data.get("as_of"),
             year_from=data.get("year_from"),
             year_to=data.get("year_to"),
+            needs_verification=bool(data.get("needs_verification")),
         )

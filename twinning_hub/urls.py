@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("links.urls")),
     path("places/", include("places.urls")),
     path("sources/", include("sources.urls")),
+    path("imports/", include("imports.urls")),
 ]

@@ -1,0 +1,531 @@
+"""Importing lists of twinned places: match names to places, merge with the registry, never lose history.
+
+The import reads and checks the whole file first (a bad file changes nothing), then writes
+in batches, each in its own transaction: killed midway, the database stays consistent,
+and running it again finishes the job without duplicates. Every registry write goes
+through the places, links and sources services, and is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from audit.services import Actor
+from core.models import ExternalId
+from core.partial_dates import PartialDate
+from core.text import fold
+from imports.countries import CountryRef, country_from_wikipedia
+from imports.models import ImportFormat, ImportRun, Listing, ListingGap, NameResolution, Outcome, PendingPair
+from imports.readers import ImportFileError, NameRef, PairRow, ReadResult, read_pairs_csv, read_wikidata_json
+from links.models import Link, LinkStatus, Party
+from links.services import links_create_imported, status_event_record
+from places.geography import country_name, subdivision_problem
+from places.models import GazetteerEntry, Place, PlaceKind
+from places.services import place_create, places_from_gazetteer
+from sources.models import Source, SourceKind
+from sources.services import CitationSpec, citation_add, source_create
+
+BATCH = 2000
+REPORT_KEYS = [
+    "pairs_read",
+    "links_created",
+    "links_merged",
+    "links_unchanged",
+    "places_matched",
+    "places_created",
+    "places_ambiguous",
+    "places_unmatched",
+    "flagged_missing",
+    "errors",
+]
+
+
+@dataclass
+class ImportReport:
+    counts: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        result = {key: self.counts.get(key, 0) for key in REPORT_KEYS}
+        result |= {k: v for k, v in sorted(self.counts.items()) if k not in result}
+        return result
+
+
+# ------------------------------------------------------------------------------ names to places
+
+
+def resolution_key(ref: NameRef, country: CountryRef | None) -> str:
+    if ref.geonames_id:
+        return f"geonames:{ref.geonames_id}"
+    code = country.code if country else "??"
+    return f"{code}|{country.subdivision if country else ''}|{country.qualifier if country else ''}|{fold(ref.name)}"
+
+
+def _country_of(ref: NameRef) -> CountryRef | None:
+    text = ref.country.strip()
+    if len(text) == 2 and text.isalpha() and text.isupper():
+        return CountryRef(text)
+    return country_from_wikipedia(text)
+
+
+def gazetteer_for(countries: Iterable[str]):
+    """The in-memory matcher for these countries, read from the gazetteer table once per import."""
+    from imports.matching import Gazetteer, GazetteerRecord
+
+    rows = GazetteerEntry.objects.filter(country__in=set(countries)).values_list(
+        "geonames_id", "name", "country", "admin1", "latitude", "longitude", "population", "alternate_names"
+    )
+    return Gazetteer(
+        GazetteerRecord(gid, name, country, admin1, lat, lng, population, tuple(filter(None, alt.split("|"))))
+        for gid, name, country, admin1, lat, lng, population, alt in rows
+    )
+
+
+def _candidate_rows(match: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "geonames_id": c.record.geonames_id,
+            "name": c.record.name,
+            "country": c.record.country,
+            "admin1": c.record.admin1,
+            "population": c.record.population,
+            "latitude": c.record.latitude,
+            "longitude": c.record.longitude,
+            "distance_km": None if c.distance_km is None else round(c.distance_km, 1),
+        }
+        for c in match.candidates
+    ]
+
+
+def _place_for_area(actor: Actor, outcome: str, name: str, country: str, region_code: str) -> Place:
+    """The Place for a partner that is a whole country or a region (created once, then reused)."""
+    scheme, value = (
+        ("country", country) if outcome == Outcome.COUNTRY else ("region", region_code or f"{country}:{fold(name)}")
+    )
+    existing = ExternalId.lookup(scheme, value)
+    if existing is not None:
+        return existing
+    subdivision = region_code if region_code and not subdivision_problem(region_code, country) else ""
+    if subdivision and subdivision.count("-") != 1:
+        subdivision = ""
+    place = place_create(
+        actor=actor,
+        name=country_name(country) if outcome == Outcome.COUNTRY else name,
+        country=country,
+        kind=PlaceKind.COUNTRY if outcome == Outcome.COUNTRY else PlaceKind.REGION,
+        subdivision=subdivision if len(subdivision) <= 6 else "",
+        note="" if outcome == Outcome.COUNTRY else f"ISO 3166-2 {region_code}." if region_code else "",
+    )
+    ExternalId.remember(scheme, value, place)
+    return place
+
+
+def resolve_names(
+    *,
+    actor: Actor,
+    refs: dict[str, tuple[NameRef, CountryRef | None]],
+    report: ImportReport,
+    occurrences: Counter | None = None,
+) -> dict[str, NameResolution]:
+    """A NameResolution for every key, matching only names never seen before."""
+    known = {r.key: r for r in NameResolution.objects.filter(key__in=list(refs))}
+    new_keys = [k for k in refs if k not in known]
+    by_geonames = [k for k in new_keys if refs[k][0].geonames_id]
+    to_match = [k for k in new_keys if not refs[k][0].geonames_id and refs[k][1] is not None]
+    gazetteer = gazetteer_for({refs[k][1].code for k in to_match}) if to_match else None
+    entries = set(
+        GazetteerEntry.objects.filter(geonames_id__in=[refs[k][0].geonames_id for k in by_geonames]).values_list(
+            "geonames_id", flat=True
+        )
+    )
+    fresh: list[NameResolution] = []
+    for key in new_keys:
+        ref, country = refs[key]
+        resolution = NameResolution(
+            key=key,
+            name=ref.name[:300],
+            country=country.code if country else "",
+            subdivision=country.subdivision[:6] if country else "",
+            country_as_written=ref.country[:200],
+            latitude=ref.latitude,
+            longitude=ref.longitude,
+            occurrences=(occurrences or {}).get(key, 0),
+        )
+        if ref.geonames_id and ref.geonames_id in entries:
+            resolution.outcome, resolution.method = Outcome.MATCHED, "geonames id"
+            resolution.explanation = f"The source gives GeoNames id {ref.geonames_id}."
+            resolution.candidates = [{"geonames_id": ref.geonames_id, "name": ref.name, "country": resolution.country}]
+        elif country is None:
+            resolution.outcome, resolution.method = Outcome.UNMATCHED, "country"
+            resolution.explanation = f"'{ref.country}' is not a country we can recognise."
+        elif gazetteer is None:
+            resolution.outcome = Outcome.UNMATCHED
+            resolution.explanation = f"GeoNames id {ref.geonames_id} is not in the gazetteer (run load_gazetteer)."
+        else:
+            match = gazetteer.match(ref.name, country, ref.latitude, ref.longitude)
+            resolution.outcome = match.outcome
+            resolution.method = match.method[:100]
+            resolution.explanation = match.explanation[:500]
+            resolution.distance_km = match.distance_km
+            resolution.far = match.far
+            resolution.candidates = _candidate_rows(match)
+            if match.outcome == Outcome.MATCHED:
+                resolution.candidates = [
+                    {
+                        "geonames_id": match.record.geonames_id,
+                        "name": match.record.name,
+                        "country": match.record.country,
+                    }
+                ] + resolution.candidates
+            elif match.outcome in (Outcome.REGION, Outcome.COUNTRY):
+                resolution.place = _place_for_area(actor, match.outcome, match.name, country.code, match.region_code)
+        fresh.append(resolution)
+    matched_ids = {r.candidates[0]["geonames_id"] for r in fresh if r.outcome == Outcome.MATCHED}
+    before = Place.objects.filter(geonames_id__in=matched_ids).count()
+    places = places_from_gazetteer(actor=actor, geonames_ids=matched_ids)
+    report.counts["places_created"] += len(places) - before
+    for resolution in fresh:
+        if resolution.outcome == Outcome.MATCHED:
+            resolution.place = places[resolution.candidates[0]["geonames_id"]]
+    NameResolution.objects.bulk_create(fresh)
+    known.update({r.key: r for r in fresh})
+    return known
+
+
+# ------------------------------------------------------------------------------ the import
+
+
+def snapshot_source(title: str, file_format: str, snapshot_date: dt.date, actor: Actor) -> Source:
+    existing = Source.objects.filter(title=title, kind=SourceKind.DATASET).first()
+    if existing:
+        return existing
+    publisher = "Wikidata" if file_format == ImportFormat.WIKIDATA else "Wikipedia (scraped lists)"
+    return source_create(
+        actor=actor,
+        title=title,
+        kind=SourceKind.DATASET,
+        publisher=publisher,
+        published=PartialDate(snapshot_date.replace(day=1), "month"),
+        note="Imported list of twinned places: it gives no dates or statuses unless stated.",
+    )
+
+
+def read_file(path: Path, file_format: str, encoding: str) -> ReadResult:
+    if file_format == ImportFormat.WIKIDATA:
+        return read_wikidata_json(path, encoding if encoding != "utf-8-sig" else "utf-8")
+    return read_pairs_csv(path, file_format, encoding)
+
+
+def import_pairs(
+    *,
+    path: Path,
+    source_title: str,
+    actor: Actor,
+    dataset: str = "",
+    file_format: str = "",
+    snapshot_date: dt.date | None = None,
+    encoding: str = "utf-8-sig",
+    skip_bad_rows: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import a list of twinned pairs as one snapshot of `dataset`. See the module docstring."""
+    from imports.readers import detect_format
+
+    file_format = file_format or detect_format(path, encoding)
+    result = read_file(path, file_format, encoding)
+    if result.problems and not skip_bad_rows:
+        raise ImportFileError(
+            f"{path.name} has {len(result.problems)} row(s) that cannot be imported, so nothing was imported. "
+            "Correct them, or pass --skip-bad-rows to import the others:",
+            result.problems,
+        )
+    report = ImportReport(problems=result.problems)
+    report.counts["errors"] = len(result.problems)
+    report.counts["pairs_read"] = len(result.rows) + len(result.problems)
+    dataset = dataset or ("wikidata-p190" if file_format == ImportFormat.WIKIDATA else "wikipedia-twin-cities")
+    snapshot_date = snapshot_date or timezone.localdate()
+    source = snapshot_source(source_title, file_format, snapshot_date, actor)
+    run = ImportRun.objects.create(
+        dataset=dataset,
+        source=source,
+        snapshot_date=snapshot_date,
+        file_name=str(path)[:500],
+        file_format=file_format,
+        actor=actor.user,
+        actor_label=actor.label,
+    )
+    try:
+        _run_import(run, result.rows, actor, report, progress)
+    except BaseException:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.FAILED, finished_at=timezone.now(), report=report.as_dict()
+        )
+        raise
+    run.status, run.finished_at, run.report = ImportRun.Status.FINISHED, timezone.now(), report.as_dict()
+    run.save(update_fields=["status", "finished_at", "report"])
+    return report
+
+
+def _existing_pairs() -> dict[frozenset[int], int]:
+    """Top-level links with exactly two place parties, by their pair of place ids."""
+    two_party = Link.objects.filter(parent__isnull=True).annotate(n=Count("parties")).filter(n=2).values("pk")
+    by_link: dict[int, list[int]] = {}
+    for link_id, place_id in Party.objects.filter(link__in=two_party, place__isnull=False).values_list("link", "place"):
+        by_link.setdefault(link_id, []).append(place_id)
+    return {frozenset(places): link for link, places in by_link.items() if len(places) == 2}
+
+
+def _run_import(
+    run: ImportRun, rows: list[PairRow], actor: Actor, report: ImportReport, progress: Callable[[int], None] | None
+) -> None:
+    citation = CitationSpec(
+        source=run.source, claim="listed as twinned", quote="" if run.file_format == ImportFormat.WIKIDATA else ""
+    )
+    refs: dict[str, tuple[NameRef, CountryRef | None]] = {}
+    row_keys: list[tuple[PairRow, str, str]] = []
+    for row in rows:
+        keys = []
+        for ref in (row.first, row.second):
+            country = _country_of(ref)
+            key = resolution_key(ref, country)
+            refs.setdefault(key, (ref, country))
+            keys.append(key)
+        row_keys.append((row, keys[0], keys[1]))
+
+    with transaction.atomic():
+        occurrences = Counter(k for _, a, b in row_keys for k in (a, b))
+        resolutions = resolve_names(actor=actor, refs=refs, report=report, occurrences=occurrences)
+    outcomes = Counter(r.outcome for r in resolutions.values() if r.key in refs)
+    report.counts["places_matched"] = sum(
+        outcomes[o] for o in (Outcome.MATCHED, Outcome.REGION, Outcome.COUNTRY, Outcome.CHOSEN)
+    )
+    report.counts["places_ambiguous"] = outcomes[Outcome.AMBIGUOUS]
+    report.counts["places_unmatched"] = outcomes[Outcome.UNMATCHED]
+    report.counts["places_far_from_given_coordinates"] = sum(1 for r in resolutions.values() if r.key in refs and r.far)
+
+    pairs = _existing_pairs()
+    listings = {listing.link_id: listing for listing in Listing.objects.filter(dataset=run.dataset)}
+    seen_links: set[int] = set()
+    seen_pairs: set[frozenset[int]] = set()
+    for start in range(0, len(row_keys), BATCH):
+        batch = row_keys[start : start + BATCH]
+        with transaction.atomic():
+            _import_batch(run, batch, resolutions, pairs, listings, seen_links, seen_pairs, actor, citation, report)
+        if progress:
+            progress(len(batch))
+    with transaction.atomic():
+        _flag_missing(run, listings, seen_links, report)
+
+
+def _import_batch(run, batch, resolutions, pairs, listings, seen_links, seen_pairs, actor, citation, report) -> None:
+    to_create: list[tuple[Place, Place, PairRow]] = []
+    for row, first_key, second_key in batch:
+        first, second = resolutions[first_key], resolutions[second_key]
+        if first.place_id is None or second.place_id is None:
+            ordered = sorted((first, second), key=lambda r: r.pk)
+            _, created = PendingPair.objects.get_or_create(
+                dataset=run.dataset, first=ordered[0], second=ordered[1], defaults={"run": run, "line": row.line}
+            )
+            report.counts["pairs_pending"] += 1
+            continue
+        if first.place_id == second.place_id:
+            report.counts["pairs_naming_one_place_twice"] += 1
+            report.problems.append(f"line {row.line}: both names lead to {first.place} ({first.name} / {second.name})")
+            continue
+        key = frozenset((first.place_id, second.place_id))
+        if key in seen_pairs:
+            report.counts["pairs_listed_twice"] += 1  # A–B and B–A, or a repeated row: one link
+            continue
+        seen_pairs.add(key)
+        link_id = pairs.get(key)
+        if link_id is None:
+            to_create.append((first.place, second.place, row))
+            continue
+        seen_links.add(link_id)
+        listing = listings.get(link_id)
+        if listing is None:
+            report.counts["links_merged"] += 1
+            link = Link.objects.get(pk=link_id)
+            citation_add(actor=actor, target=link, spec=citation)
+            listings[link_id] = Listing.objects.create(
+                dataset=run.dataset,
+                link=link,
+                first_listed=run.snapshot_date,
+                first_source=run.source,
+                last_listed=run.snapshot_date,
+                last_source=run.source,
+            )
+        else:
+            report.counts["links_unchanged"] += 1
+            _seen_again(listing, run)
+        _wikidata_events(actor, link_id, row, run)
+    if to_create:
+        links = links_create_imported(actor=actor, pairs=[(a, b) for a, b, _ in to_create], citation=citation)
+        report.counts["links_created"] += len(links)
+        new_listings = Listing.objects.bulk_create(
+            Listing(
+                dataset=run.dataset,
+                link=link,
+                first_listed=run.snapshot_date,
+                first_source=run.source,
+                last_listed=run.snapshot_date,
+                last_source=run.source,
+            )
+            for link in links
+        )
+        for link, listing, (a, b, row) in zip(links, new_listings, to_create, strict=True):
+            pairs[frozenset((a.pk, b.pk))] = link.pk
+            listings[link.pk] = listing
+            seen_links.add(link.pk)
+            _wikidata_events(actor, link.pk, row, run)
+
+
+def _seen_again(listing: Listing, run: ImportRun) -> None:
+    changed = []
+    if run.snapshot_date > listing.last_listed:
+        listing.last_listed, listing.last_source = run.snapshot_date, run.source
+        changed += ["last_listed", "last_source"]
+        # Listed again after a snapshot that left it out: those gaps are answered.
+        listing.gaps.filter(resolved_at__isnull=True, snapshot_date__lt=run.snapshot_date).update(
+            resolved_at=timezone.now()
+        )
+    if run.snapshot_date < listing.first_listed:
+        listing.first_listed, listing.first_source = run.snapshot_date, run.source
+        changed += ["first_listed", "first_source"]
+    if changed:
+        listing.save(update_fields=changed)
+
+
+def _wikidata_events(actor: Actor, link_id: int, row: PairRow, run: ImportRun) -> None:
+    """Wikidata's start (P580) and end (P582) qualifiers become dated status events, once each."""
+    for when, status in ((row.start, LinkStatus.ACTIVE), (row.end, LinkStatus.ENDED)):
+        if when is None:
+            continue
+        key = f"{link_id}:{status}:{when.iso()}"
+        if ExternalId.objects.filter(scheme="wikidata-event", value=key).exists():
+            continue
+        link = Link.objects.get(pk=link_id)
+        event = status_event_record(
+            actor=actor,
+            link=link,
+            when=when,
+            status=status,
+            reason="Start time (P580) of the Wikidata statement."
+            if status == LinkStatus.ACTIVE
+            else "End time (P582) of the Wikidata statement.",
+            category="record",
+            citations=[CitationSpec(source=run.source, claim="start or end time", locator=row.reference)],
+        )
+        ExternalId.remember("wikidata-event", key, event)
+
+
+def _flag_missing(run: ImportRun, listings: dict[int, Listing], seen_links: set[int], report: ImportReport) -> None:
+    """Links this dataset listed before but not in this snapshot: flag them, never delete or end them."""
+    missing = [listing for link_id, listing in listings.items() if link_id not in seen_links]
+    existing = set(ListingGap.objects.filter(listing__in=missing, source=run.source).values_list("listing", flat=True))
+    gaps = [
+        ListingGap(listing=listing, source=run.source, snapshot_date=run.snapshot_date)
+        for listing in missing
+        if listing.pk not in existing
+    ]
+    ListingGap.objects.bulk_create(gaps)
+    report.counts["flagged_missing"] = len(gaps)
+
+
+def snapshot_date_from_title(title: str) -> dt.date | None:
+    """'Wikipedia lists, February 2026' → 2026-02-01; None if the title names no month and year."""
+    import calendar
+    import re
+
+    months = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+    found = re.search(r"(" + "|".join(months) + r")\s+(\d{4})", title, re.IGNORECASE)
+    if found:
+        return dt.date(int(found.group(2)), months[found.group(1).lower()], 1)
+    year = re.search(r"\b(1[89]\d\d|2\d\d\d)\b", title)
+    return dt.date(int(year.group(1)), 1, 1) if year else None
+
+
+# ------------------------------------------------------------------------------ moderation
+
+
+@transaction.atomic
+def resolution_choose(*, actor: Actor, resolution: NameResolution, geonames_id: int) -> int:
+    """A moderator ties an ambiguous or unmatched name to a GeoNames place; held links follow.
+
+    Returns how many held pairs became links.
+    """
+    from django.core.exceptions import ValidationError
+
+    if not GazetteerEntry.objects.filter(geonames_id=geonames_id).exists():
+        raise ValidationError(f"GeoNames {geonames_id} is not in the gazetteer. Choose one of the places listed.")
+    offered = {c.get("geonames_id") for c in resolution.candidates}
+    if resolution.outcome == Outcome.AMBIGUOUS and geonames_id not in offered:
+        raise ValidationError(f"GeoNames {geonames_id} was not one of the places offered for “{resolution.name}”.")
+    place = places_from_gazetteer(actor=actor, geonames_ids=[geonames_id])[geonames_id]
+    locked = NameResolution.objects.select_for_update().get(pk=resolution.pk)
+    if locked.place_id is not None:
+        raise ValidationError(
+            f"“{resolution.name}” was already tied to {locked.place} by someone else. Reload the page."
+        )
+    before = locked.outcome
+    locked.place, locked.outcome, locked.method = place, Outcome.CHOSEN, f"chosen by a moderator (was {before})"
+    locked.resolved_by, locked.resolved_at = actor.user, timezone.now()
+    locked.save(update_fields=["place", "outcome", "method", "resolved_by", "resolved_at"])
+    from audit.models import ChangeAction
+    from audit.services import change_record
+
+    change_record(
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        target=locked,
+        summary=f"Tied “{locked.name}” ({locked.country}) to {place}",
+        changes={"outcome": [before, "chosen"]},
+    )
+    resolution.refresh_from_db()
+    return release_pending_pairs(actor=actor, resolution=locked)
+
+
+def release_pending_pairs(*, actor: Actor, resolution: NameResolution) -> int:
+    """Create the links held back by `resolution` whose other name is now tied to a place too."""
+    from django.db.models import Q
+
+    held = PendingPair.objects.filter(Q(first=resolution) | Q(second=resolution)).select_related(
+        "first__place", "second__place", "run__source"
+    )
+    created = 0
+    pairs = _existing_pairs()
+    for pending in held:
+        if pending.first.place_id is None or pending.second.place_id is None:
+            continue
+        run = pending.run
+        report = ImportReport()
+        row = PairRow(
+            pending.line,
+            NameRef(pending.first.name, pending.first.country),
+            NameRef(pending.second.name, pending.second.country),
+        )
+        listings = {listing.link_id: listing for listing in Listing.objects.filter(dataset=pending.dataset)}
+        _import_batch(
+            run,
+            [(row, pending.first.key, pending.second.key)],
+            {pending.first.key: pending.first, pending.second.key: pending.second},
+            pairs,
+            listings,
+            set(),
+            set(),
+            actor,
+            CitationSpec(source=run.source, claim="listed as twinned"),
+            report,
+        )
+        created += report.counts["links_created"]
+        pending.delete()
+    return created
