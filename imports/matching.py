@@ -31,6 +31,8 @@ FUZZY_MIN_SCORE = 90.0
 FUZZY_MIN_SCORE_SHORT = 95.0  # one typo in a five-letter name is a different town ("Lille" vs "Lillo")
 POPULATION_FACTOR = 5  # the largest namesake wins only when it dwarfs the next one
 SMALL_TOWN = 1_000  # below this, a name given as "X Province" means the province, not the village
+# Countries whose place names are romanised syllables: one letter off is another syllable, so another place.
+_SYLLABIC = frozenset({"CN", "TW", "KR", "KP", "VN"})
 
 
 @dataclass(frozen=True)
@@ -252,11 +254,48 @@ def _admin1_names(code: str) -> dict[str, str]:
     return hints
 
 
+# Words pycountry's own (local-language) subdivision names carry, so "Shandong Sheng" is found as "Shandong",
+# "Gyeonggi-do" as "Gyeonggi" and "Moskovskaya oblast'" as "Moskovskaya".
+_NATIVE_REGION_WORDS = (
+    "huizu zizhiqu",
+    "zhuangzu zizhiqu",
+    "uygur zizhiqu",
+    "zizhiqu",
+    "sheng",
+    "shi",
+    "sar",
+    "avtonomnyy okrug",
+    "okrug",
+    "respublika",
+    "kray",
+    "oblysy",
+    "zupanija",
+    "apskritis",
+    "novads",
+    "voblasc",
+    "gwangyeoksi",
+    "teukbyeolsi",
+    "teukbyeoljachido",
+    "do",
+)
+
+
 @dataclass(frozen=True)
 class _Subdivision:
     code: str
     name: str
-    top_level: bool
+
+
+def _region_keys(spelling: str) -> set[str]:
+    """Folded forms a subdivision name can be written in: whole, and without English or native region words."""
+    keys = {_fold(spelling), _fold(_strip_region_word(spelling)[0])}
+    for key in list(keys):
+        for word in _NATIVE_REGION_WORDS:
+            if key.endswith(" " + word):
+                keys.add(key[: -len(word) - 1])
+            if key.startswith(word + " "):
+                keys.add(key[len(word) + 1 :])
+    return {key for key in keys if key}
 
 
 @cache
@@ -264,16 +303,13 @@ def _subdivisions(code: str) -> dict[str, _Subdivision]:
     """Folded subdivision name -> subdivision, every level, with the variants pycountry packs into one name.
 
     "Galicia [Galicia]" and "Illes Balears [Islas Baleares]" give each spelling; "Madrid, Comunidad de" also gives
-    "Comunidad de Madrid"; "Lvivska oblast" also gives "Lvivska". First-level entries win a clash.
+    "Comunidad de Madrid"; German Länder also get their English names. First-level entries win a clash.
     """
     found: dict[str, _Subdivision] = {}
+    english = {iso: names[1] for iso, names in _DE_LANDER.items()} if code == "DE" else {}
     entries = list(pycountry.subdivisions.get(country_code=code) or [])
-    if code == "DE":
-        english = {iso: names[1] for iso, names in _DE_LANDER.items()}
-    else:
-        english = {}
     for entry in sorted(entries, key=lambda s: (s.parent_code is not None, s.code)):
-        subdivision = _Subdivision(entry.code, entry.name, entry.parent_code is None)
+        subdivision = _Subdivision(entry.code, entry.name)
         spellings = [part.strip() for part in re.split(r"[\[\]]", entry.name) if part.strip()]
         if entry.code in english:
             spellings.append(english[entry.code])
@@ -282,10 +318,8 @@ def _subdivisions(code: str) -> dict[str, _Subdivision]:
             if tail.strip():
                 spellings += [f"{tail.strip()} {head.strip()}", head.strip()]
         for spelling in spellings:
-            folded = _fold(spelling)
-            for key in {folded, _fold(_strip_region_word(spelling)[0])}:
-                if key:
-                    found.setdefault(key, subdivision)
+            for key in _region_keys(spelling):
+                found.setdefault(key, subdivision)
     return found
 
 
@@ -298,6 +332,10 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _km_between(one: GazetteerRecord, other: GazetteerRecord) -> float:
+    return _distance_km(one.latitude, one.longitude, other.latitude, other.longitude)
 
 
 def _clear_nearest(
@@ -334,6 +372,16 @@ class _Hints:
     admin1_text: dict[str, str] = field(default_factory=dict)  # admin1 -> the words that gave it, for explanations
     places: list[str] = field(default_factory=list)  # qualifiers that may name a nearby town ("Sarajevo")
     country_partner: bool = False  # "Georgia (country)"
+
+
+@dataclass
+class _Found:
+    """Candidate positions with the step that found each, plus namesakes a hint ruled out."""
+
+    positions: list[int] = field(default_factory=list)
+    methods: dict[int, str] = field(default_factory=dict)
+    ruled_out: list[int] = field(default_factory=list)
+    suffix: bool = False  # found after dropping a region word
 
 
 @dataclass(frozen=True)
@@ -539,9 +587,9 @@ class Gazetteer:
         if hints.country_partner and country_code:
             return self._country_match(name, qualifier, country_code)
         where = _Where(code, hints, latitude, longitude)
-        found, method, ruled_out = self._lookup(name, code, hints, fuzzy=False)
-        if found:
-            return self._choose(name, qualifier, where, found, method, ruled_out)
+        found = self._lookup(name, where)
+        if found.positions:
+            return self._choose(name, qualifier, where, found)
         if country_code:
             return self._country_match(name, qualifier, country_code)
         stripped, word = _strip_region_word(name)
@@ -549,14 +597,17 @@ class Gazetteer:
         region_by_stripping = region is None and bool(word)
         if region_by_stripping:
             region = _subdivisions(code).get(_fold(stripped))
+        ruled_out = found.ruled_out
+        small_town = ""
         if word:
-            town, town_method, town_ruled_out = self._lookup(stripped, code, hints, fuzzy=False)
-            if town and not (region and max(self._records[p].population for p in town) < SMALL_TOWN):
+            town = self._lookup(stripped, where, suffix=True)
+            biggest = max((self._records[p].population for p in town.positions), default=0)
+            if town.positions and biggest >= SMALL_TOWN:
                 note = f"the subdivision {region.name} ({region.code}) has the name too" if region else ""
-                return self._choose(
-                    name, qualifier, where, town, town_method + "+suffix-dropped", town_ruled_out, word, note
-                )
-            ruled_out += town_ruled_out
+                return self._choose(name, qualifier, where, town, word, note)
+            if town.positions:
+                small_town = f"the town {stripped!r} has fewer than {SMALL_TOWN:,} people"
+            ruled_out += town.ruled_out
         if region:
             how = "exact" if name in re.split(r"\s*[\[\]]\s*", region.name) else "folded"
             return Match(
@@ -566,20 +617,19 @@ class Gazetteer:
                 method=how + ("+suffix-dropped" if region_by_stripping else ""),
                 region_code=region.code,
                 explanation=(
-                    f"{name!r} is the subdivision {region.name} ({region.code}), "
-                    f"and no town in {code} of that name (of 1,000 people or more) is in the gazetteer."
+                    f"{name!r} is the subdivision {region.name} ({region.code}), and "
+                    + (small_town or f"no town in {code} has that name")
+                    + "."
                 ),
             )
-        found, method, fuzzy_ruled_out = self._lookup(name, code, hints, fuzzy=True)
-        ruled_out += fuzzy_ruled_out
-        if not found and word:
-            found, method, fuzzy_ruled_out = self._lookup(stripped, code, hints, fuzzy=True)
-            ruled_out += fuzzy_ruled_out
-            if found:
-                return self._choose(name, qualifier, where, found, method + "+suffix-dropped", fuzzy_ruled_out, word)
-        if found:
-            return self._choose(name, qualifier, where, found, method, fuzzy_ruled_out)
-        return self._unmatched(name, qualifier, where, ruled_out)
+        found = self._lookup(name, where, fuzzy=True)
+        if not found.positions and word:
+            found = self._lookup(stripped, where, fuzzy=True, suffix=True)
+            if found.positions and max(self._records[p].population for p in found.positions) < SMALL_TOWN:
+                found = _Found()
+        if found.positions:
+            return self._choose(name, qualifier, where, found, word if found.suffix else "")
+        return self._unmatched(name, qualifier, where, ruled_out + found.ruled_out)
 
     @staticmethod
     def _country_match(name: str, qualifier: str, country_code: str) -> Match:
@@ -592,18 +642,20 @@ class Gazetteer:
             explanation=f"{name!r} is the name of a country ({country_code}), not of a town in it.",
         )
 
-    def _lookup(self, name: str, code: str, hints: _Hints, fuzzy: bool) -> tuple[list[int], str, list[int]]:
-        """Candidates by exact name, then alternate name, then folded name (or, if `fuzzy`, by fuzzy score).
+    def _lookup(self, name: str, where: _Where, fuzzy: bool = False, suffix: bool = False) -> _Found:
+        """Candidates by exact name, else alternate name, else folded name; or, if `fuzzy`, by fuzzy score.
 
         Candidates in a first-level subdivision that a hint rules out are dropped at each step, and the next step
-        is tried when none is left; the dropped ones are returned too, to explain the answer.
+        is tried when none is left; the dropped ones are kept aside to explain the answer. A place found by a later
+        step joins the earlier step's candidates when it dwarfs them (five times the people, and at least 1,000):
+        "Zaporizhzhia" is a village of 656 by name, and the city of 710,052 ("Zaporizhzhya") by alternate name.
         """
-        index = self._countries.get(code)
+        index = self._countries.get(where.code)
+        found = _Found(suffix=suffix)
         if index is None:
-            return [], "", []
-        ruled_out: list[int] = []
+            return found
         if fuzzy:
-            steps = [("fuzzy", self._fuzzy(index, _fold(name)))]
+            steps = [("fuzzy", self._fuzzy(index, _fold(name), where))]
         else:
             steps = [
                 ("exact", index.exact.get(name, [])),
@@ -611,23 +663,39 @@ class Gazetteer:
                 ("folded", index.folded.get(_fold(name), [])),
             ]
         for method, positions in steps:
-            kept = []
+            fitting = []
             for position in positions:
-                if self._fits(self._records[position], hints):
-                    kept.append(position)
-                elif position not in ruled_out:
-                    ruled_out.append(position)
-            if kept:
-                return kept, method, ruled_out
-        return [], "", ruled_out
+                if position in found.methods:
+                    continue
+                if self._fits(self._records[position], where.hints):
+                    fitting.append(position)
+                elif not found.positions and position not in found.ruled_out:
+                    found.ruled_out.append(position)
+            if not found.positions:
+                found.positions = fitting
+            else:
+                biggest = max(self._records[p].population for p in found.positions)
+                bar = max(POPULATION_FACTOR * biggest, SMALL_TOWN)
+                fitting = [p for p in fitting if self._records[p].population >= bar]
+                found.positions += fitting
+            for position in fitting:
+                found.methods[position] = method
+        return found
 
     @staticmethod
     def _fits(record: GazetteerRecord, hints: _Hints) -> bool:
         """False only when a hint names a first-level subdivision and the record is known to be in another."""
         return not hints.admin1 or not record.admin1 or record.admin1 in hints.admin1
 
-    def _fuzzy(self, index: _CountryIndex, folded: str) -> list[int]:
-        """Places whose folded name scores best (>= 90, >= 95 for short names) by edit-distance ratio; ties kept."""
+    def _fuzzy(self, index: _CountryIndex, folded: str, where: _Where) -> list[int]:
+        """Places whose folded name scores best by edit-distance ratio; ties kept.
+
+        Beyond the score (>= 90, >= 95 for five letters or fewer) two guards, both from misses in the lists: the
+        first letter must agree (Filton is not Ilton, Pocheon not Ocheon), and in countries whose names are
+        romanised syllables one letter is another place (Chancheng/Changcheng, Yeongcheon/Yeoncheon), so there only
+        spacing may differ ("Hitachiota"/"Hitachi-ota"). A place the qualifier names ("X (Sarajevo)") must also be
+        within 50 km of the match.
+        """
         if not folded:
             return []
         if index.fuzzy_keys is None:
@@ -635,40 +703,43 @@ class Gazetteer:
         letters = sum(ch.isalpha() for ch in folded)
         cutoff = FUZZY_MIN_SCORE_SHORT if letters <= 5 else FUZZY_MIN_SCORE
         results = process.extract(folded, index.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        compact = folded.replace(" ", "")
+        results = [
+            (key, score)
+            for key, score, _ in results
+            if key[0] == folded[0] and (where.code not in _SYLLABIC or key.replace(" ", "") == compact)
+        ]
         if not results:
             return []
-        best = max(score for _, score, _ in results)
+        best = max(score for _, score in results)
         positions: list[int] = []
-        for key, score, _ in results:
+        for key, score in results:
             if score == best:
                 positions += [p for p in index.folded[key] if p not in positions]
+        anchors = [place for text in where.hints.places if (place := self._place_named(text, where.code))]
+        if anchors:
+            positions = [p for p in positions if _km_between(anchors[0], self._records[p]) <= NEAR_KM]
         return positions
 
     def _choose(
-        self,
-        name: str,
-        qualifier: str,
-        where: _Where,
-        positions: list[int],
-        method: str,
-        ruled_out: list[int],
-        dropped_word: str = "",
-        note: str = "",
+        self, name: str, qualifier: str, where: _Where, found: _Found, dropped_word: str = "", note: str = ""
     ) -> Match:
-        """Rule 4 and 5: one candidate wins; several are settled by coordinates, qualifier town or population."""
-        records = sorted((self._records[p] for p in positions), key=lambda r: -r.population)
+        """Rules 4 and 5: one candidate wins; several are settled by coordinates, qualifier town or population."""
+        records = sorted((self._records[p] for p in found.positions), key=lambda r: -r.population)
+        method_of = {self._records[p].geonames_id: m for p, m in found.methods.items()}
+        ties: list[str] = []
         reasons: list[str] = []
-        if ruled_out:
-            method += "+" + next(iter(where.hints.admin1.values()))
+        if found.ruled_out:
+            ties.append(next(iter(where.hints.admin1.values())))
             said = ", ".join(where.hints.admin1_text.values())
-            elsewhere = ", ".join(sorted({f"{self._records[p].country}-{self._records[p].admin1}" for p in ruled_out}))
-            reasons.append(f"{said!r} rules out the namesake(s) in {elsewhere}")
+            elsewhere = sorted({f"{self._records[p].country}-{self._records[p].admin1}" for p in found.ruled_out})
+            reasons.append(f"{said!r} rules out the namesake(s) in {', '.join(elsewhere)}")
         chosen: GazetteerRecord | None = records[0] if len(records) == 1 else None
-        if chosen is None and where.has_coordinates:
-            nearest = _clear_nearest(records, where.latitude, where.longitude)  # type: ignore[arg-type]
+        if chosen is None and where.latitude is not None and where.longitude is not None:
+            nearest = _clear_nearest(records, where.latitude, where.longitude)
             if nearest:
                 chosen, near, second = nearest
-                method += "+coordinates"
+                ties.append("coordinates")
                 reasons.append(f"it is {near:.0f} km from the source's coordinates and the next is {second:.0f} km")
         if chosen is None:
             for place_text in where.hints.places:
@@ -678,16 +749,19 @@ class Gazetteer:
                 nearest = _clear_nearest(records, place.latitude, place.longitude)
                 if nearest:
                     chosen, near, _ = nearest
-                    method += "+qualifier"
+                    ties.append("qualifier")
                     reasons.append(f"it is {near:.0f} km from {place.name}, the qualifier")
                     break
         if chosen is None:
             first, second = records[0], records[1]
             if first.population > 0 and first.population >= POPULATION_FACTOR * second.population:
                 chosen = first
-                method += "+population"
-                reasons.append(f"it has {first.population:,} people against {second.population:,} for the next")
+                ties.append("population")
+                against = f"{second.population:,}" if second.population else "an unrecorded number"
+                reasons.append(f"it has {first.population:,} people against {against} for the next")
         dropped = f" once {dropped_word!r} is dropped" if dropped_word else ""
+        base = method_of[(chosen or records[0]).geonames_id]
+        method = "+".join([base] + (["suffix-dropped"] if dropped_word else []) + ties)
         if chosen is None:
             return Match(
                 "ambiguous",
@@ -696,21 +770,20 @@ class Gazetteer:
                 candidates=tuple(where.candidate(r) for r in records),
                 method=method,
                 explanation=(
-                    f"{len(records)} places in {where.code} fit {name!r}{dropped} ({method.split('+')[0]} name) "
+                    f"{len(records)} places in {where.code} fit {name!r}{dropped} "
                     "and nothing given tells them apart: pick one."
                 ),
             )
         distance = where.candidate(chosen).distance_km
         far = distance is not None and distance > NEAR_KM
-        base = method.split("+")[0]
         how = {
             "exact": "has exactly that name",
             "alternate": "has it as an alternate name",
             "folded": "matches it once case, accents and punctuation are ignored",
         }.get(base, f"is the closest spelling in {where.code}")
         sentence = f"{name!r} is {_label(chosen)}, which {how}{dropped}"
-        if len(records) > 1 or ruled_out:
-            sentence += f"; chosen from {len(records) + len(ruled_out)} because {' and '.join(reasons)}"
+        if len(records) > 1 or found.ruled_out:
+            sentence += f"; chosen from {len(records) + len(found.ruled_out)} because {' and '.join(reasons)}"
         if dropped_word:
             sentence += f"; the source named a {dropped_word}, so check the link is with the town"
         if note:

@@ -46,6 +46,11 @@ REPORT_KEYS = [
     "places_unmatched",
     "flagged_missing",
     "errors",
+    # and what explains the difference between pairs read and links:
+    "pairs_listed_twice",
+    "pairs_pending",
+    "pairs_naming_one_place_twice",
+    "places_far_from_given_coordinates",
 ]
 
 
@@ -106,25 +111,46 @@ def _candidate_rows(match: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _place_for_area(actor: Actor, outcome: str, name: str, country: str, region_code: str) -> Place:
-    """The Place for a partner that is a whole country or a region (created once, then reused)."""
-    scheme, value = (
-        ("country", country) if outcome == Outcome.COUNTRY else ("region", region_code or f"{country}:{fold(name)}")
-    )
+def _place_for_area(
+    actor: Actor, outcome: str, name: str, country: str, region_code: str = "", seat: Any = None
+) -> Place:
+    """The Place for a partner that is a whole country, a region, or a district (created once, then reused).
+
+    A district ("Yavoriv Raion", "Yeysky District") is its own place, not its seat town: the seat
+    only lends its coordinates, and the note says so.
+    """
+    if outcome == Outcome.COUNTRY:
+        scheme, value = "country", country
+    else:
+        scheme, value = "region", region_code or f"{country}:{fold(name)}"
     existing = ExternalId.lookup(scheme, value)
     if existing is not None:
         return existing
-    subdivision = region_code if region_code and not subdivision_problem(region_code, country) else ""
-    if subdivision and subdivision.count("-") != 1:
+    subdivision = region_code if region_code and region_code.count("-") == 1 else ""
+    if subdivision and subdivision_problem(subdivision, country):
         subdivision = ""
-    place = place_create(
-        actor=actor,
-        name=country_name(country) if outcome == Outcome.COUNTRY else name,
-        country=country,
-        kind=PlaceKind.COUNTRY if outcome == Outcome.COUNTRY else PlaceKind.REGION,
-        subdivision=subdivision if len(subdivision) <= 6 else "",
-        note="" if outcome == Outcome.COUNTRY else f"ISO 3166-2 {region_code}." if region_code else "",
-    )
+    if outcome == Outcome.COUNTRY:
+        place = place_create(actor=actor, name=country_name(country), country=country, kind=PlaceKind.COUNTRY)
+    elif seat is not None:
+        place = place_create(
+            actor=actor,
+            name=name,
+            country=country,
+            kind=PlaceKind.DISTRICT,
+            latitude=seat.latitude,
+            longitude=seat.longitude,
+            note=f"An administrative district; its seat is {seat.name} "
+            f"(GeoNames {seat.geonames_id}), whose coordinates are shown.",
+        )
+    else:
+        place = place_create(
+            actor=actor,
+            name=name,
+            country=country,
+            kind=PlaceKind.REGION,
+            subdivision=subdivision,
+            note=f"ISO 3166-2 {region_code}." if region_code else "",
+        )
     ExternalId.remember(scheme, value, place)
     return place
 
@@ -178,7 +204,12 @@ def resolve_names(
             resolution.distance_km = match.distance_km
             resolution.far = match.far
             resolution.candidates = _candidate_rows(match)
-            if match.outcome == Outcome.MATCHED:
+            if match.outcome == Outcome.MATCHED and "suffix-dropped" in match.method:
+                # Named as a district ("... Raion"): the partner is the district, not its seat town.
+                resolution.outcome = Outcome.REGION
+                resolution.explanation = f"{ref.name!r} names a district; its seat is {match.record.name}."[:500]
+                resolution.place = _place_for_area(actor, Outcome.REGION, ref.name, country.code, seat=match.record)
+            elif match.outcome == Outcome.MATCHED:
                 resolution.candidates = [
                     {
                         "geonames_id": match.record.geonames_id,
