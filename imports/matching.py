@@ -33,6 +33,14 @@ POPULATION_FACTOR = 5  # the largest namesake wins only when it dwarfs the next 
 SMALL_TOWN = 1_000  # below this, a name given as "X Province" means the province, not the village
 # Countries whose place names are romanised syllables: one letter off is another syllable, so another place.
 _SYLLABIC = frozenset({"CN", "TW", "KR", "KP", "VN"})
+# Countries whose own script is not Latin, so one place has several romanisations (Mytischi/Mytishchi,
+# Tiachiv/Tyachiv). Elsewhere a spelling is fixed and one letter is another town (Wettenberg/Wittenberg,
+# Salers/Sales), so fuzzy matching there is only for long names, where one slip is a typo.
+_ROMANISED = frozenset(
+    "RU UA BY BG MK RS ME KZ KG TJ TM UZ MN GE AM AZ GR CY IL PS EG LY TN DZ MA MR SD JO LB SY IQ IR AF PK IN BD LK "
+    "NP BT TH LA KH MM JP SA AE QA KW BH OM YE ET ER".split()
+)
+FUZZY_LONG_NAME = 12  # letters; below this, fuzzy matching is only for romanised names
 
 
 @dataclass(frozen=True)
@@ -646,9 +654,12 @@ class Gazetteer:
         """Candidates by exact name, else alternate name, else folded name; or, if `fuzzy`, by fuzzy score.
 
         Candidates in a first-level subdivision that a hint rules out are dropped at each step, and the next step
-        is tried when none is left; the dropped ones are kept aside to explain the answer. A place found by a later
-        step joins the earlier step's candidates when it dwarfs them (five times the people, and at least 1,000):
-        "Zaporizhzhia" is a village of 656 by name, and the city of 710,052 ("Zaporizhzhya") by alternate name.
+        is tried when none is left; the dropped ones are kept aside to explain the answer.
+
+        One exception to "first step wins": when every place found has fewer than 1,000 people, a place of 1,000 or
+        more found by a later step joins them if it has five times the people. "Zaporizhzhia" is a village of 656 by
+        name and the city of 710,052 ("Zaporizhzhya") by alternate name. Bigger namesakes are not overruled: an
+        alternate name is often historical or colloquial ("Waterloo" is an old name of Austin, Texas).
         """
         index = self._countries.get(where.code)
         found = _Found(suffix=suffix)
@@ -675,7 +686,7 @@ class Gazetteer:
                 found.positions = fitting
             else:
                 biggest = max(self._records[p].population for p in found.positions)
-                bar = max(POPULATION_FACTOR * biggest, SMALL_TOWN)
+                bar = max(POPULATION_FACTOR * biggest, SMALL_TOWN) if biggest < SMALL_TOWN else math.inf
                 fitting = [p for p in fitting if self._records[p].population >= bar]
                 found.positions += fitting
             for position in fitting:
@@ -690,17 +701,19 @@ class Gazetteer:
     def _fuzzy(self, index: _CountryIndex, folded: str, where: _Where) -> list[int]:
         """Places whose folded name scores best by edit-distance ratio; ties kept.
 
-        Beyond the score (>= 90, >= 95 for five letters or fewer) two guards, both from misses in the lists: the
-        first letter must agree (Filton is not Ilton, Pocheon not Ocheon), and in countries whose names are
-        romanised syllables one letter is another place (Chancheng/Changcheng, Yeongcheon/Yeoncheon), so there only
-        spacing may differ ("Hitachiota"/"Hitachi-ota"). A place the qualifier names ("X (Sarajevo)") must also be
-        within 50 km of the match.
+        Beyond the score (>= 90, >= 95 for five letters or fewer), guards learnt from wrong matches on the lists:
+        the first letter must agree (Filton is not Ilton, Pocheon not Ocheon); where names are written natively in
+        Latin script only names of 12 letters or more are tried (see _ROMANISED); where names are romanised
+        syllables one letter is another place (Chancheng/Changcheng, Yeongcheon/Yeoncheon), so only spacing may
+        differ ("Hitachiota"/"Hitachi-ota"); and a place the qualifier names ("X (Moscow)") must be within 50 km.
         """
         if not folded:
             return []
         if index.fuzzy_keys is None:
             index.fuzzy_keys = list(index.folded)
         letters = sum(ch.isalpha() for ch in folded)
+        if where.code not in _ROMANISED and where.code not in _SYLLABIC and letters < FUZZY_LONG_NAME:
+            return []
         cutoff = FUZZY_MIN_SCORE_SHORT if letters <= 5 else FUZZY_MIN_SCORE
         results = process.extract(folded, index.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
         compact = folded.replace(" ", "")

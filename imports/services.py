@@ -155,6 +155,27 @@ def _place_for_area(
     return place
 
 
+def _seat_of_borough(gazetteer: Any, ref: NameRef, country: CountryRef) -> Any:
+    """The city a borough-like name belongs to: 'City – Borough', 'Borough (City)', 'Budapest XI – Újbuda'."""
+    import re
+
+    name = ref.name.strip()
+    parents: list[str] = []
+    if " – " in name or " - " in name:
+        head = re.split(r" [–-] ", name, maxsplit=1)[0].strip()
+        parents += [head, head.split()[0]]
+    qualifier = re.search(r"\(([^)]+)\)\s*$", name)
+    if qualifier:
+        parents.append(qualifier.group(1).strip())
+    for parent in parents:
+        if not parent or fold(parent) == fold(name):
+            continue
+        match = gazetteer.match(parent, country, ref.latitude, ref.longitude)
+        if match.outcome == Outcome.MATCHED and match.record is not None:
+            return match.record
+    return None
+
+
 def resolve_names(
     *,
     actor: Actor,
@@ -198,6 +219,14 @@ def resolve_names(
             resolution.explanation = f"GeoNames id {ref.geonames_id} is not in the gazetteer (run load_gazetteer)."
         else:
             match = gazetteer.match(ref.name, country, ref.latitude, ref.longitude)
+            seat = _seat_of_borough(gazetteer, ref, country) if match.outcome == Outcome.UNMATCHED else None
+            if seat is not None:
+                # "Berlin – Steglitz-Zehlendorf", "Stari Grad (Sarajevo)": a borough of a city we know.
+                resolution.outcome, resolution.method = Outcome.REGION, "borough of a matched city"
+                resolution.explanation = f"{ref.name!r} is a part of {seat.name} (GeoNames {seat.geonames_id})."
+                resolution.place = _place_for_area(actor, Outcome.REGION, ref.name, country.code, seat=seat)
+                fresh.append(resolution)
+                continue
             resolution.outcome = match.outcome
             resolution.method = match.method[:100]
             resolution.explanation = match.explanation[:500]

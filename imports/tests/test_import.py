@@ -336,3 +336,20 @@ def test_a_district_partner_is_a_district_not_its_seat_town(gazetteer, write_csv
     district = resolution.place
     assert (district.name, district.kind, district.geonames_id) == ("Yeysky District", "district", None)
     assert "Yeysk" in district.note
+
+
+@pytest.mark.parametrize(
+    ("written", "country", "seat"),
+    [
+        ("Berlin – Charlottenburg-Wilmersdorf", "Germany", "Berlin"),
+        ("Stari Grad (Sarajevo)", "Bosnia and Herzegovina", "Sarajevo"),
+    ],
+)
+def test_a_borough_of_a_known_city_becomes_a_district_of_it(gazetteer, write_csv, written, country, seat):
+    run(write_csv([f'Coventry,England,"{written}",{country}']))
+    resolution = NameResolution.objects.get(name=written)
+    if resolution.outcome == Outcome.MATCHED:
+        pytest.skip(f"the gazetteer itself has {written}")
+    assert resolution.outcome == Outcome.REGION, resolution.explanation
+    assert (resolution.place.name, resolution.place.kind) == (written, "district")
+    assert seat in resolution.place.note
