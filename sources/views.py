@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 
@@ -17,4 +18,6 @@ def source_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse
     source = get_object_or_404(Source, pk=pk)
     if request.path != source.get_absolute_url():
         return HttpResponsePermanentRedirect(source.get_absolute_url())
-    return render(request, "sources/source_detail.html", {"source": source, "citations": citations_of(source)})
+    citations = citations_of(source)
+    page = Paginator(citations, 100).get_page(request.GET.get("page"))
+    return render(request, "sources/source_detail.html", {"source": source, "page": page})
