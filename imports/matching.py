@@ -4,6 +4,17 @@ The lists write names the way editors do: "Bonn (Bonn)", "Coventry, Connecticut"
 regions ("Calabria") and whole countries beside towns. A moderator has to trust or fix each match, so the matcher
 never guesses silently: every answer carries an outcome, the method that produced it and a sentence explaining it.
 
+The rules, in order (`Gazetteer.match`):
+
+1. Clean the name: footnote marks go; "(qualifier)", ", qualifier" and "City – " become the qualifier.
+2. A country's name is a "country" (unless a town of that name is in the country given: Greece, New York); a
+   subdivision's name (pycountry, any level, with or without "Province", "Raion"...) is a "region" when no town
+   has it; a region word is dropped to find its town ("Yavoriv Raion" -> Yavoriv), and the method says so.
+3. Candidates in the country given: exact name, else alternate name, else folded name, else fuzzy.
+4. Hints rule namesakes out (a US state, a UK nation, a German Land, a big city the qualifier names); then the
+   source's coordinates, the qualifier's town, or a five-fold population lead pick one; else "ambiguous".
+5. A match more than 50 km from the source's coordinates is kept but flagged `far`.
+
 Pure Python on purpose (no Django, no database): it runs in tests, benchmarks and import commands alike. The
 gazetteer is in memory and indexed per country, because every name in the lists comes with its country.
 """
@@ -41,6 +52,10 @@ _ROMANISED = frozenset(
     "NP BT TH LA KH MM JP SA AE QA KW BH OM YE ET ER".split()
 )
 FUZZY_LONG_NAME = 12  # letters; below this, fuzzy matching is only for romanised names
+QUALIFIER_KM = 100.0  # "Wuzhong (Suzhou)" must be this close to Suzhou; districts of big cities reach this far
+# Only a qualifier naming a city this big rules places out: smaller ones are as often a region or river that shares
+# a town's name ("Lingen (Ems)" is not near Bad Ems, "Cuautla, Morelos" not near the village of Morelos).
+BIG_CITY = 100_000
 
 
 @dataclass(frozen=True)
@@ -145,18 +160,42 @@ _REGION_SUFFIXES = (
 
 
 def _clean(raw: str) -> tuple[str, str]:
-    """Split "Bonn (Bonn)" and "Coventry, Connecticut" into name and qualifier, dropping footnote marks."""
+    """Split "Bonn (Bonn)", "Coventry, Connecticut" and "Belgrade – Zemun" into name and qualifier.
+
+    Footnote marks ("[1]") go. Several qualifiers are joined with ", ": "Podsused – Vrapče (Zagreb)" gives
+    "Vrapče" and "Zagreb, Podsused".
+    """
     text = " ".join(_FOOTNOTE.sub(" ", raw or "").split())
-    qualifier = ""
+    qualifiers: list[str] = []
     found = _PARENTHESISED.match(text)
-    if found:
-        text, qualifier = found["name"].strip(), found["qualifier"].strip()
-    if "," in text:
-        head, _, tail = text.partition(",")
-        if head.strip() and tail.strip():
-            text, tail = head.strip(), tail.strip()
-            qualifier = f"{tail}, {qualifier}" if qualifier else tail
-    return text, qualifier
+    if found and found["qualifier"].strip():
+        text = found["name"].strip()
+        qualifiers.append(found["qualifier"].strip())
+    head, _, tail = text.partition(",")
+    if head.strip() and tail.strip():
+        text = head.strip()
+        qualifiers.insert(0, tail.strip())
+    # "City – District": the lists name a city's district after the city, with a spaced en or em dash.
+    head, dash, tail = _split_dash(text)
+    if dash:
+        text = tail
+        qualifiers.append(head)
+    return text, ", ".join(qualifiers)
+
+
+def _split_dash(text: str) -> tuple[str, str, str]:
+    """("Belgrade", "–", "Zemun") from "Belgrade – Zemun"; (text, "", "") when there is no spaced dash."""
+    parts = re.split(r"\s+([\u2013\u2014])\s+", text, maxsplit=1)
+    if len(parts) == 3 and parts[0] and parts[2]:
+        return parts[0], parts[1], parts[2]
+    return text, "", ""
+
+
+def _qualifier_parts(qualifier: str, country: CountryRef) -> list[str]:
+    """Each hint on its own: the name's qualifiers, then the one the country column carried."""
+    parts = [part.strip() for part in qualifier.split(", ") if part.strip()] if qualifier else []
+    extra = (getattr(country, "qualifier", "") or "").strip()
+    return parts + ([extra] if extra else [])
 
 
 def _strip_region_word(name: str) -> tuple[str, str]:
@@ -342,6 +381,11 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+def _km(distance: float) -> str:
+    """A distance as a moderator reads it: 0.3 km, 53 km, 11,022 km."""
+    return f"{distance:.1f} km" if distance < 10 else f"{distance:,.0f} km"
+
+
 def _km_between(one: GazetteerRecord, other: GazetteerRecord) -> float:
     return _distance_km(one.latitude, one.longitude, other.latitude, other.longitude)
 
@@ -379,6 +423,8 @@ class _Hints:
     admin1: dict[str, str] = field(default_factory=dict)  # admin1 -> where it came from: "qualifier"/"subdivision"
     admin1_text: dict[str, str] = field(default_factory=dict)  # admin1 -> the words that gave it, for explanations
     places: list[str] = field(default_factory=list)  # qualifiers that may name a nearby town ("Sarajevo")
+    anchor: GazetteerRecord | None = None  # the town the first such qualifier names, if the gazetteer has it
+    anchor_text: str = ""  # the qualifier that named it
     country_partner: bool = False  # "Georgia (country)"
 
 
@@ -400,10 +446,6 @@ class _Where:
     hints: _Hints
     latitude: float | None
     longitude: float | None
-
-    @property
-    def has_coordinates(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
     def candidate(self, record: GazetteerRecord) -> Candidate:
         """The record with its distance from the source's coordinates, when there are any."""
@@ -523,7 +565,11 @@ class Gazetteer:
     def match(
         self, raw_name: str, country: CountryRef, latitude: float | None = None, longitude: float | None = None
     ) -> Match:
-        """Find the place a list means by `raw_name` in `country`; see the module docstring for the rules."""
+        """The place a list means by `raw_name` in `country`, following the rules in the module docstring.
+
+        `latitude`/`longitude` are the source's own coordinates when it has them: they break ties and flag
+        matches that disagree with them, but never move a match out of the country given.
+        """
         name, qualifier = _clean(raw_name)
         if latitude is None or longitude is None:
             latitude = longitude = None
@@ -550,7 +596,7 @@ class Gazetteer:
         """
         listed = (country.code or "").upper()
         codes: list[str] = []
-        for hint in (qualifier, getattr(country, "qualifier", "") or ""):
+        for hint in _qualifier_parts(qualifier, country):
             folded = _fold(hint)
             code = _country_names().get(folded) if folded else None
             if code and code != listed and folded != _fold(name) and folded not in _admin1_names(listed):
@@ -569,7 +615,7 @@ class Gazetteer:
             if admin1:
                 hints.admin1[admin1] = "subdivision"
                 hints.admin1_text[admin1] = subdivision
-        for text in (qualifier, getattr(country, "qualifier", "") or ""):
+        for text in _qualifier_parts(qualifier, country):
             folded = _fold(text)
             if not folded or folded == _fold(name):
                 continue  # "Bonn (Bonn)" says nothing more
@@ -584,6 +630,11 @@ class Gazetteer:
         if len(hints.admin1) > 1:
             hints.admin1 = {}  # a qualifier and a subdivision that disagree cancel out rather than exclude everything
             hints.admin1_text = {}
+        for text in hints.places:
+            hints.anchor = self._place_named(text, code)
+            if hints.anchor is not None:
+                hints.anchor_text = text
+                break
         return hints
 
     def _match_in(
@@ -597,7 +648,8 @@ class Gazetteer:
         where = _Where(code, hints, latitude, longitude)
         found = self._lookup(name, where)
         if found.positions:
-            return self._choose(name, qualifier, where, found)
+            note = f"the name is also a country's ({country_code}), but this town is in {code}" if country_code else ""
+            return self._choose(name, qualifier, where, found, note=note)
         if country_code:
             return self._country_match(name, qualifier, country_code)
         stripped, word = _strip_region_word(name)
@@ -695,8 +747,15 @@ class Gazetteer:
 
     @staticmethod
     def _fits(record: GazetteerRecord, hints: _Hints) -> bool:
-        """False only when a hint names a first-level subdivision and the record is known to be in another."""
-        return not hints.admin1 or not record.admin1 or record.admin1 in hints.admin1
+        """False when a hint puts the place elsewhere: another first-level subdivision, or far from the town the
+        qualifier names ("Wuzhong" for "Suzhou – Wuzhong" is not the Wuzhong 1,500 km away in Ningxia).
+        """
+        if hints.admin1 and record.admin1 and record.admin1 not in hints.admin1:
+            return False
+        anchor = hints.anchor
+        if anchor is None or anchor.population < BIG_CITY or anchor is record:
+            return True
+        return _km_between(anchor, record) <= QUALIFIER_KM
 
     def _fuzzy(self, index: _CountryIndex, folded: str, where: _Where) -> list[int]:
         """Places whose folded name scores best by edit-distance ratio; ties kept.
@@ -705,7 +764,7 @@ class Gazetteer:
         the first letter must agree (Filton is not Ilton, Pocheon not Ocheon); where names are written natively in
         Latin script only names of 12 letters or more are tried (see _ROMANISED); where names are romanised
         syllables one letter is another place (Chancheng/Changcheng, Yeongcheon/Yeoncheon), so only spacing may
-        differ ("Hitachiota"/"Hitachi-ota"); and a place the qualifier names ("X (Moscow)") must be within 50 km.
+        differ ("Hitachiota"/"Hitachi-ota").
         """
         if not folded:
             return []
@@ -729,9 +788,6 @@ class Gazetteer:
         for key, score in results:
             if score == best:
                 positions += [p for p in index.folded[key] if p not in positions]
-        anchors = [place for text in where.hints.places if (place := self._place_named(text, where.code))]
-        if anchors:
-            positions = [p for p in positions if _km_between(anchors[0], self._records[p]) <= NEAR_KM]
         return positions
 
     def _choose(
@@ -743,28 +799,22 @@ class Gazetteer:
         ties: list[str] = []
         reasons: list[str] = []
         if found.ruled_out:
-            ties.append(next(iter(where.hints.admin1.values())))
-            said = ", ".join(where.hints.admin1_text.values())
-            elsewhere = sorted({f"{self._records[p].country}-{self._records[p].admin1}" for p in found.ruled_out})
-            reasons.append(f"{said!r} rules out the namesake(s) in {', '.join(elsewhere)}")
+            ties += self._hint_sources(where.hints)
+            reasons.append(self._ruled_out_reason(where.hints, found.ruled_out))
         chosen: GazetteerRecord | None = records[0] if len(records) == 1 else None
         if chosen is None and where.latitude is not None and where.longitude is not None:
             nearest = _clear_nearest(records, where.latitude, where.longitude)
             if nearest:
                 chosen, near, second = nearest
                 ties.append("coordinates")
-                reasons.append(f"it is {near:.0f} km from the source's coordinates and the next is {second:.0f} km")
-        if chosen is None:
-            for place_text in where.hints.places:
-                place = self._place_named(place_text, where.code)
-                if place is None or place in records:
-                    continue
-                nearest = _clear_nearest(records, place.latitude, place.longitude)
-                if nearest:
-                    chosen, near, _ = nearest
-                    ties.append("qualifier")
-                    reasons.append(f"it is {near:.0f} km from {place.name}, the qualifier")
-                    break
+                reasons.append(f"it is {_km(near)} from the source's coordinates and the next is {_km(second)}")
+        anchor = where.hints.anchor
+        if chosen is None and anchor is not None and anchor not in records:
+            nearest = _clear_nearest(records, anchor.latitude, anchor.longitude)
+            if nearest:
+                chosen, near, _ = nearest
+                ties.append("qualifier")
+                reasons.append(f"it is {_km(near)} from {anchor.name}, the qualifier")
         if chosen is None:
             first, second = records[0], records[1]
             if first.population > 0 and first.population >= POPULATION_FACTOR * second.population:
@@ -774,7 +824,7 @@ class Gazetteer:
                 reasons.append(f"it has {first.population:,} people against {against} for the next")
         dropped = f" once {dropped_word!r} is dropped" if dropped_word else ""
         base = method_of[(chosen or records[0]).geonames_id]
-        method = "+".join([base] + (["suffix-dropped"] if dropped_word else []) + ties)
+        method = "+".join([base] + (["suffix-dropped"] if dropped_word else []) + list(dict.fromkeys(ties)))
         if chosen is None:
             return Match(
                 "ambiguous",
@@ -802,7 +852,7 @@ class Gazetteer:
         if note:
             sentence += f"; {note}"
         if far:
-            sentence += f"; but it lies {distance:,.0f} km from the source's coordinates: check it"
+            sentence += f"; but it lies {_km(distance)} from the source's coordinates: check it"
         return Match(
             "matched",
             name,
@@ -815,14 +865,36 @@ class Gazetteer:
             explanation=sentence + ".",
         )
 
+    @staticmethod
+    def _hint_sources(hints: _Hints) -> list[str]:
+        """Method tags for the hints that can rule places out: "subdivision" and/or "qualifier"."""
+        sources = list(dict.fromkeys(hints.admin1.values()))
+        anchored = hints.anchor is not None and hints.anchor.population >= BIG_CITY
+        return sources + (["qualifier"] if anchored and "qualifier" not in sources else [])
+
+    def _ruled_out_reason(self, hints: _Hints, ruled_out: list[int]) -> str:
+        """Why namesakes were set aside, e.g. "'Connecticut' rules out the namesake in US-RI"."""
+        records = [self._records[p] for p in ruled_out]
+        elsewhere = ", ".join(sorted({f"{r.country}-{r.admin1}" for r in records}))
+        said = [f"{text!r}" for text in hints.admin1_text.values()]
+        if hints.anchor is not None and hints.anchor.population >= BIG_CITY:
+            said.append(f"{hints.anchor_text!r} ({hints.anchor.name}, within {QUALIFIER_KM:.0f} km)")
+        verb = "rules" if len(said) == 1 else "rule"
+        what = "the namesake" if len(records) == 1 else f"the {len(records)} namesakes"
+        return f"{' and '.join(said)} {verb} out {what} in {elsewhere}"
+
     def _place_named(self, text: str, code: str) -> GazetteerRecord | None:
-        """The most populous place of that name in the country, to locate a qualifier like "(Sarajevo)"."""
+        """The most populous place of that name in the country, to locate a qualifier like "(Sarajevo)".
+
+        "(Česká Lípa District)" is looked up as "Česká Lípa" when no place has the whole name.
+        """
         index = self._countries.get(code)
         if index is None:
             return None
-        for positions in (index.exact.get(text), index.alternate.get(text), index.folded.get(_fold(text))):
-            if positions:
-                return max((self._records[p] for p in positions), key=lambda r: r.population)
+        for name in dict.fromkeys([text, _strip_region_word(text)[0]]):
+            for positions in (index.exact.get(name), index.alternate.get(name), index.folded.get(_fold(name))):
+                if positions:
+                    return max((self._records[p] for p in positions), key=lambda r: r.population)
         return None
 
     def _unmatched(self, name: str, qualifier: str, where: _Where, ruled_out: list[int]) -> Match:
@@ -830,18 +902,14 @@ class Gazetteer:
         records = sorted({self._records[p] for p in ruled_out}, key=lambda r: -r.population)
         code = where.code
         if records:
-            elsewhere = ", ".join(f"{r.country}-{r.admin1}" for r in records)
-            said = ", ".join(where.hints.admin1_text.values())
-            sentence = f"No place named {name!r} in {code} fits {said!r}; the namesakes found are in {elsewhere}"
+            sentence = f"No place named {name!r} in {code} fits: {self._ruled_out_reason(where.hints, ruled_out)}"
         elif code not in self._countries:
             sentence = f"The gazetteer holds no places in {code!r}, so {name!r} cannot be matched there"
         else:
             sentence = f"No place in {code} is named {name!r}, even allowing for accents, spelling and region words"
-        for text in where.hints.places:
-            place = self._place_named(text, code)
-            if place is not None:
-                sentence += f"; the qualifier {text!r} is {_label(place)}, so it may be a district of it"
-                break
+            if where.hints.anchor is not None:
+                anchor = where.hints.anchor
+                sentence += f"; the qualifier {where.hints.anchor_text!r} is {_label(anchor)}, so it may be a district"
         return Match(
             "unmatched",
             name,

@@ -176,6 +176,62 @@ def _seat_of_borough(gazetteer: Any, ref: NameRef, country: CountryRef) -> Any:
     return None
 
 
+def _match_into(
+    resolution: NameResolution,
+    ref: NameRef,
+    country: CountryRef | None,
+    gazetteer: Any,
+    entries: set[int],
+    actor: Actor,
+) -> None:
+    """Fill `resolution` with how `ref` matches: outcome, method, explanation, candidates, place for areas."""
+    if ref.geonames_id and ref.geonames_id in entries:
+        resolution.outcome, resolution.method = Outcome.MATCHED, "geonames id"
+        resolution.explanation = f"The source gives GeoNames id {ref.geonames_id}."
+        resolution.candidates = [{"geonames_id": ref.geonames_id, "name": ref.name, "country": resolution.country}]
+        return
+    if country is None:
+        resolution.outcome, resolution.method = Outcome.UNMATCHED, "country"
+        resolution.explanation = f"'{ref.country}' is not a country we can recognise."
+        return
+    if gazetteer is None:
+        resolution.outcome = Outcome.UNMATCHED
+        resolution.explanation = f"GeoNames id {ref.geonames_id} is not in the gazetteer (run load_gazetteer)."
+        return
+    match = gazetteer.match(ref.name, country, ref.latitude, ref.longitude)
+    seat = _seat_of_borough(gazetteer, ref, country) if match.outcome == Outcome.UNMATCHED else None
+    if seat is not None:
+        # "Berlin – Steglitz-Zehlendorf", "Stari Grad (Sarajevo)": a borough of a city we know.
+        resolution.outcome, resolution.method = Outcome.REGION, "borough of a matched city"
+        resolution.explanation = f"{ref.name!r} is a part of {seat.name} (GeoNames {seat.geonames_id})."
+        resolution.place = _place_for_area(actor, Outcome.REGION, ref.name, country.code, seat=seat)
+        return
+    resolution.outcome = match.outcome
+    resolution.method = match.method[:100]
+    resolution.explanation = match.explanation[:500]
+    resolution.distance_km = match.distance_km
+    resolution.far = match.far
+    resolution.candidates = _candidate_rows(match)
+    if match.outcome == Outcome.MATCHED and "suffix-dropped" in match.method:
+        # Named as a district ("... Raion"): the partner is the district, not its seat town.
+        resolution.outcome = Outcome.REGION
+        resolution.explanation = f"{ref.name!r} names a district; its seat is {match.record.name}."[:500]
+        resolution.place = _place_for_area(actor, Outcome.REGION, ref.name, country.code, seat=match.record)
+    elif match.outcome == Outcome.MATCHED:
+        chosen = {"geonames_id": match.record.geonames_id, "name": match.record.name, "country": match.record.country}
+        resolution.candidates = [chosen, *resolution.candidates]
+    elif match.outcome in (Outcome.REGION, Outcome.COUNTRY):
+        resolution.place = _place_for_area(actor, match.outcome, match.name, country.code, match.region_code)
+
+
+def _distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    from math import asin, cos, radians, sin, sqrt
+
+    dlat, dlng = radians(lat2 - lat1), radians(lng2 - lng1)
+    a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlng / 2) ** 2
+    return 2 * 6371.0 * asin(sqrt(a))
+
+
 def resolve_names(
     *,
     actor: Actor,
@@ -183,17 +239,24 @@ def resolve_names(
     report: ImportReport,
     occurrences: Counter | None = None,
 ) -> dict[str, NameResolution]:
-    """A NameResolution for every key, matching only names never seen before."""
-    known = {r.key: r for r in NameResolution.objects.filter(key__in=list(refs))}
+    """A NameResolution for every key, matching only names never seen before.
+
+    A name seen before without coordinates, now given them (the geocoded file after the raw
+    one), is checked against them: an open one is matched again with their help, a matched
+    one gets its distance and its "more than 50 km" flag.
+    """
+    known = {r.key: r for r in NameResolution.objects.filter(key__in=list(refs)).select_related("place")}
     new_keys = [k for k in refs if k not in known]
-    by_geonames = [k for k in new_keys if refs[k][0].geonames_id]
-    to_match = [k for k in new_keys if not refs[k][0].geonames_id and refs[k][1] is not None]
+    with_new_coordinates = [
+        k
+        for k in known
+        if refs[k][0].latitude is not None and known[k].latitude is None and known[k].resolved_at is None
+    ]
+    reopen = [k for k in with_new_coordinates if known[k].place_id is None and refs[k][1] is not None]
+    to_match = [k for k in new_keys if not refs[k][0].geonames_id and refs[k][1] is not None] + reopen
     gazetteer = gazetteer_for({refs[k][1].code for k in to_match}) if to_match else None
-    entries = set(
-        GazetteerEntry.objects.filter(geonames_id__in=[refs[k][0].geonames_id for k in by_geonames]).values_list(
-            "geonames_id", flat=True
-        )
-    )
+    by_geonames = [refs[k][0].geonames_id for k in new_keys if refs[k][0].geonames_id]
+    entries = set(GazetteerEntry.objects.filter(geonames_id__in=by_geonames).values_list("geonames_id", flat=True))
     fresh: list[NameResolution] = []
     for key in new_keys:
         ref, country = refs[key]
@@ -207,57 +270,37 @@ def resolve_names(
             longitude=ref.longitude,
             occurrences=(occurrences or {}).get(key, 0),
         )
-        if ref.geonames_id and ref.geonames_id in entries:
-            resolution.outcome, resolution.method = Outcome.MATCHED, "geonames id"
-            resolution.explanation = f"The source gives GeoNames id {ref.geonames_id}."
-            resolution.candidates = [{"geonames_id": ref.geonames_id, "name": ref.name, "country": resolution.country}]
-        elif country is None:
-            resolution.outcome, resolution.method = Outcome.UNMATCHED, "country"
-            resolution.explanation = f"'{ref.country}' is not a country we can recognise."
-        elif gazetteer is None:
-            resolution.outcome = Outcome.UNMATCHED
-            resolution.explanation = f"GeoNames id {ref.geonames_id} is not in the gazetteer (run load_gazetteer)."
-        else:
-            match = gazetteer.match(ref.name, country, ref.latitude, ref.longitude)
-            seat = _seat_of_borough(gazetteer, ref, country) if match.outcome == Outcome.UNMATCHED else None
-            if seat is not None:
-                # "Berlin – Steglitz-Zehlendorf", "Stari Grad (Sarajevo)": a borough of a city we know.
-                resolution.outcome, resolution.method = Outcome.REGION, "borough of a matched city"
-                resolution.explanation = f"{ref.name!r} is a part of {seat.name} (GeoNames {seat.geonames_id})."
-                resolution.place = _place_for_area(actor, Outcome.REGION, ref.name, country.code, seat=seat)
-                fresh.append(resolution)
-                continue
-            resolution.outcome = match.outcome
-            resolution.method = match.method[:100]
-            resolution.explanation = match.explanation[:500]
-            resolution.distance_km = match.distance_km
-            resolution.far = match.far
-            resolution.candidates = _candidate_rows(match)
-            if match.outcome == Outcome.MATCHED and "suffix-dropped" in match.method:
-                # Named as a district ("... Raion"): the partner is the district, not its seat town.
-                resolution.outcome = Outcome.REGION
-                resolution.explanation = f"{ref.name!r} names a district; its seat is {match.record.name}."[:500]
-                resolution.place = _place_for_area(actor, Outcome.REGION, ref.name, country.code, seat=match.record)
-            elif match.outcome == Outcome.MATCHED:
-                resolution.candidates = [
-                    {
-                        "geonames_id": match.record.geonames_id,
-                        "name": match.record.name,
-                        "country": match.record.country,
-                    }
-                ] + resolution.candidates
-            elif match.outcome in (Outcome.REGION, Outcome.COUNTRY):
-                resolution.place = _place_for_area(actor, match.outcome, match.name, country.code, match.region_code)
+        _match_into(resolution, ref, country, gazetteer, entries, actor)
         fresh.append(resolution)
-    matched_ids = {r.candidates[0]["geonames_id"] for r in fresh if r.outcome == Outcome.MATCHED}
+    updated: list[NameResolution] = []
+    for key in with_new_coordinates:
+        resolution, (ref, country) = known[key], refs[key]
+        resolution.latitude, resolution.longitude = ref.latitude, ref.longitude
+        if key in reopen:
+            _match_into(resolution, ref, country, gazetteer, entries, actor)
+        elif resolution.place is not None and resolution.place.latitude is not None:
+            resolution.distance_km = _distance_km(
+                ref.latitude, ref.longitude, float(resolution.place.latitude), float(resolution.place.longitude)
+            )
+            resolution.far = resolution.distance_km > 50
+        updated.append(resolution)
+    matched_ids = {
+        r.candidates[0]["geonames_id"] for r in fresh + updated if r.outcome == Outcome.MATCHED and not r.place_id
+    }
     before = Place.objects.filter(geonames_id__in=matched_ids).count()
     places = places_from_gazetteer(actor=actor, geonames_ids=matched_ids)
     report.counts["places_created"] += len(places) - before
-    for resolution in fresh:
-        if resolution.outcome == Outcome.MATCHED:
+    for resolution in fresh + updated:
+        if resolution.outcome == Outcome.MATCHED and not resolution.place_id:
             resolution.place = places[resolution.candidates[0]["geonames_id"]]
     NameResolution.objects.bulk_create(fresh)
+    NameResolution.objects.bulk_update(
+        updated,
+        ["latitude", "longitude", "outcome", "method", "explanation", "distance_km", "far", "candidates", "place"],
+        batch_size=1000,
+    )
     known.update({r.key: r for r in fresh})
+    report.counts["names_rechecked_with_coordinates"] += len(updated)
     return known
 
 
@@ -283,6 +326,15 @@ def read_file(path: Path, file_format: str, encoding: str) -> ReadResult:
     if file_format == ImportFormat.WIKIDATA:
         return read_wikidata_json(path, encoding if encoding != "utf-8-sig" else "utf-8")
     return read_pairs_csv(path, file_format, encoding)
+
+
+DEFAULT_DATASETS = {
+    ImportFormat.RAW: "wikipedia-twin-cities",
+    # The geocoded file is the raw one less the pairs that could not be geocoded: a snapshot of
+    # its own, so that those pairs are not flagged as "no longer listed".
+    ImportFormat.GEOCODED: "wikipedia-twin-cities-geocoded",
+    ImportFormat.WIKIDATA: "wikidata-p190",
+}
 
 
 def import_pairs(
@@ -311,7 +363,7 @@ def import_pairs(
     report = ImportReport(problems=result.problems)
     report.counts["errors"] = len(result.problems)
     report.counts["pairs_read"] = len(result.rows) + len(result.problems)
-    dataset = dataset or ("wikidata-p190" if file_format == ImportFormat.WIKIDATA else "wikipedia-twin-cities")
+    dataset = dataset or DEFAULT_DATASETS[file_format]
     snapshot_date = snapshot_date or timezone.localdate()
     source = snapshot_source(source_title, file_format, snapshot_date, actor)
     run = ImportRun.objects.create(
