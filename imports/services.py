@@ -32,7 +32,7 @@ from places.geography import country_name, subdivision_problem
 from places.models import GazetteerEntry, Place, PlaceKind
 from places.services import place_create, places_from_gazetteer
 from sources.models import Source, SourceKind
-from sources.services import CitationSpec, citation_add, source_create
+from sources.services import CitationSpec, citations_add_bulk, source_create
 
 BATCH = 2000
 REPORT_KEYS = [
@@ -438,15 +438,27 @@ def _run_import(
         _flag_missing(run, listings, seen_links, report)
 
 
+def _new_listing(run: ImportRun, link_id: int) -> Listing:
+    return Listing(
+        dataset=run.dataset,
+        link_id=link_id,
+        first_listed=run.snapshot_date,
+        first_source=run.source,
+        last_listed=run.snapshot_date,
+        last_source=run.source,
+    )
+
+
 def _import_batch(run, batch, resolutions, pairs, listings, seen_links, seen_pairs, actor, citation, report) -> None:
+    """One batch of rows, written in bulk: new links, links merged from elsewhere, held pairs."""
     to_create: list[tuple[Place, Place, PairRow]] = []
+    merged: list[tuple[int, PairRow]] = []
+    held: list[PendingPair] = []
     for row, first_key, second_key in batch:
         first, second = resolutions[first_key], resolutions[second_key]
         if first.place_id is None or second.place_id is None:
             ordered = sorted((first, second), key=lambda r: r.pk)
-            _, created = PendingPair.objects.get_or_create(
-                dataset=run.dataset, first=ordered[0], second=ordered[1], defaults={"run": run, "line": row.line}
-            )
+            held.append(PendingPair(dataset=run.dataset, run=run, first=ordered[0], second=ordered[1], line=row.line))
             report.counts["pairs_pending"] += 1
             continue
         if first.place_id == second.place_id:
@@ -461,39 +473,28 @@ def _import_batch(run, batch, resolutions, pairs, listings, seen_links, seen_pai
         link_id = pairs.get(key)
         if link_id is None:
             to_create.append((first.place, second.place, row))
-            continue
-        seen_links.add(link_id)
-        listing = listings.get(link_id)
-        if listing is None:
-            report.counts["links_merged"] += 1
-            link = Link.objects.get(pk=link_id)
-            citation_add(actor=actor, target=link, spec=citation)
-            listings[link_id] = Listing.objects.create(
-                dataset=run.dataset,
-                link=link,
-                first_listed=run.snapshot_date,
-                first_source=run.source,
-                last_listed=run.snapshot_date,
-                last_source=run.source,
-            )
-        else:
+        elif link_id in listings:
+            seen_links.add(link_id)
             report.counts["links_unchanged"] += 1
-            _seen_again(listing, run)
-        _wikidata_events(actor, link_id, row, run)
+            _seen_again(listings[link_id], run)
+            _wikidata_events(actor, link_id, row, run)
+        else:
+            seen_links.add(link_id)
+            merged.append((link_id, row))
+    PendingPair.objects.bulk_create(held, ignore_conflicts=True)
+    if merged:
+        # A link the registry already had (from the seed documents, another list ...): it now cites this list too.
+        report.counts["links_merged"] += len(merged)
+        links = Link.objects.in_bulk([link_id for link_id, _ in merged])
+        citations_add_bulk(actor=actor, targets=list(links.values()), spec=citation)
+        for listing in Listing.objects.bulk_create(_new_listing(run, link_id) for link_id, _ in merged):
+            listings[listing.link_id] = listing
+        for link_id, row in merged:
+            _wikidata_events(actor, link_id, row, run)
     if to_create:
         links = links_create_imported(actor=actor, pairs=[(a, b) for a, b, _ in to_create], citation=citation)
         report.counts["links_created"] += len(links)
-        new_listings = Listing.objects.bulk_create(
-            Listing(
-                dataset=run.dataset,
-                link=link,
-                first_listed=run.snapshot_date,
-                first_source=run.source,
-                last_listed=run.snapshot_date,
-                last_source=run.source,
-            )
-            for link in links
-        )
+        new_listings = Listing.objects.bulk_create(_new_listing(run, link.pk) for link in links)
         for link, listing, (a, b, row) in zip(links, new_listings, to_create, strict=True):
             pairs[frozenset((a.pk, b.pk))] = link.pk
             listings[link.pk] = listing
@@ -519,6 +520,8 @@ def _seen_again(listing: Listing, run: ImportRun) -> None:
 
 def _wikidata_events(actor: Actor, link_id: int, row: PairRow, run: ImportRun) -> None:
     """Wikidata's start (P580) and end (P582) qualifiers become dated status events, once each."""
+    if row.start is None and row.end is None:
+        return
     for when, status in ((row.start, LinkStatus.ACTIVE), (row.end, LinkStatus.ENDED)):
         if when is None:
             continue

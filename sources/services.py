@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, snapshot, versioned_update
+from audit.services import Actor, change_record, change_records_bulk, snapshot, versioned_update
 from core.partial_dates import PartialDate
 from sources.models import Citation, Source
 
@@ -117,3 +117,29 @@ def citation_remove(*, actor: Actor, citation: Citation) -> None:
         changes=snapshot(citation),
     )
     citation.delete()
+
+
+@transaction.atomic
+def citations_add_bulk(*, actor: Actor, targets: list[models.Model], spec: CitationSpec) -> int:
+    """citation_add for many rows of one kind at once (imports). Returns how many were new."""
+    if not targets:
+        return 0
+    field = _cited_field(targets[0])
+    already = set(
+        Citation.objects.filter(
+            source=spec.source, claim=spec.claim, quote=spec.quote, **{f"{field}__in": targets}
+        ).values_list(f"{field}_id", flat=True)
+    )
+    new = [
+        Citation(source=spec.source, claim=spec.claim, quote=spec.quote, locator=spec.locator, **{field: target})
+        for target in targets
+        if target.pk not in already
+    ]
+    Citation.objects.bulk_create(new)
+    change_records_bulk(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        targets=new,
+        summaries=[f"Cited {spec.source} for {getattr(c, field)}"[:300] for c in new],
+    )
+    return len(new)

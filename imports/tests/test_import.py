@@ -358,8 +358,11 @@ def test_a_borough_of_a_known_city_becomes_a_district_of_it(gazetteer, write_csv
 def test_the_geocoded_file_after_the_raw_one_checks_earlier_matches_against_its_coordinates(gazetteer, write_csv):
     run(write_csv(["Coventry,England,Kiel,Germany"], name="raw.csv"))
     header = "city1,country1,lat1,lng1,city2,country2,lat2,lng2"
-    report = run(write_csv(["Coventry,England,-34.6,-58.4,Kiel,Germany,54.3233,10.1228"], header=header,
-                           name="geo.csv"), title="Wikipedia lists (geocoded), February 2026", file_format="geocoded")
+    report = run(
+        write_csv(["Coventry,England,-34.6,-58.4,Kiel,Germany,54.3233,10.1228"], header=header, name="geo.csv"),
+        title="Wikipedia lists (geocoded), February 2026",
+        file_format="geocoded",
+    )
     assert report["names_rechecked_with_coordinates"] == 2
     assert NameResolution.objects.get(name="Coventry").far is True
     assert NameResolution.objects.get(name="Kiel").far is False
