@@ -140,6 +140,7 @@ def citations_add_bulk(*, actor: Actor, targets: list[models.Model], spec: Citat
         actor=actor,
         action=ChangeAction.CREATE,
         targets=new,
-        summaries=[f"Cited {spec.source} for {getattr(c, field)}"[:300] for c in new],
+        # Named by id: a title would cost a query per link here.
+        summaries=[f"Cited {spec.source} for {field.replace('_', ' ')} {getattr(c, f'{field}_id')}"[:300] for c in new],
     )
     return len(new)
