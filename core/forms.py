@@ -31,6 +31,16 @@ class PartialDateField(forms.Field):
             raise forms.ValidationError(str(exc), code="invalid") from exc
 
 
-def version_field() -> forms.IntegerField:
-    """The version an edit started from, so a stale save is refused instead of overwriting."""
-    return forms.IntegerField(widget=forms.HiddenInput, required=False)
+class VersionedModelForm(forms.ModelForm):
+    """A model form that carries the version its edit started from (a hidden field).
+
+    The service compares it with the row's version when saving, so an edit made from a
+    stale page is refused instead of overwriting someone else's.
+    """
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("edit_version", self.instance.version)

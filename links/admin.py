@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.admin_support import ServiceAdmin, actor_for, live_rows
-from core.forms import PartialDateField, version_field
+from core.forms import PartialDateField, VersionedModelForm
 from links.models import Link, Party, StatusEvent
 from links.services import (
     link_create,
@@ -167,10 +167,9 @@ def _formset(formsets: list[Any], model: type) -> Any:
 # ------------------------------------------------------------------ links
 
 
-class LinkAdminForm(forms.ModelForm):
+class LinkAdminForm(VersionedModelForm):
     first_contact = PartialDateField(required=False, label="First contact")
     agreement = PartialDateField(required=False, label="Agreement signed")
-    edit_version = version_field()
 
     class Meta:
         model = Link
@@ -182,7 +181,6 @@ class LinkAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("first_contact", self.instance.first_contact_on)
             self.initial.setdefault("agreement", self.instance.agreement_on)
-            self.initial.setdefault("edit_version", self.instance.version)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -273,9 +271,8 @@ class LinkAdmin(ServiceAdmin):
 # ------------------------------------------------------------------ status events
 
 
-class StatusEventAdminForm(forms.ModelForm):
+class StatusEventAdminForm(VersionedModelForm):
     date = PartialDateField(label="Date of the change")
-    edit_version = version_field()
 
     class Meta:
         model = StatusEvent
@@ -285,7 +282,6 @@ class StatusEventAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("date", self.instance.when)
-            self.initial.setdefault("edit_version", self.instance.version)
         self.fields["sequence"].required = False
 
     def clean(self) -> dict:

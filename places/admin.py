@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin_support import ServiceAdmin, actor_for
-from core.forms import version_field
+from core.forms import VersionedModelForm
 from places.models import Institution, Place
 from places.services import PLACE_FIELDS, institution_create, institution_update, place_create, place_update
 
 
-class PlaceAdminForm(forms.ModelForm):
-    edit_version = version_field()
-
+class PlaceAdminForm(VersionedModelForm):
     class Meta:
         model = Place
         fields = PLACE_FIELDS
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial.setdefault("edit_version", self.instance.version)
 
 
 @admin.register(Place)
@@ -46,17 +38,10 @@ class PlaceAdmin(ServiceAdmin):
         )
 
 
-class InstitutionAdminForm(forms.ModelForm):
-    edit_version = version_field()
-
+class InstitutionAdminForm(VersionedModelForm):
     class Meta:
         model = Institution
         fields = ["name", "kind", "place", "note"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial.setdefault("edit_version", self.instance.version)
 
 
 @admin.register(Institution)

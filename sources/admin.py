@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin_support import ServiceAdmin, actor_for
-from core.forms import PartialDateField, version_field
+from core.forms import PartialDateField, VersionedModelForm
 from sources.models import Source
 from sources.services import source_create, source_update
 
 
-class SourceAdminForm(forms.ModelForm):
+class SourceAdminForm(VersionedModelForm):
     published = PartialDateField(required=False, label="Published")
-    edit_version = version_field()
 
     class Meta:
         model = Source
@@ -26,7 +24,6 @@ class SourceAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("published", self.instance.published_on)
-            self.initial.setdefault("edit_version", self.instance.version)
 
     def clean(self) -> dict:
         data = super().clean()
