@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "sources",
     "links",
     "imports",
+    "api",
+    "stats",
 ]
 
 MIDDLEWARE = [

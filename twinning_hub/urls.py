@@ -7,4 +7,6 @@ urlpatterns = [
     path("places/", include("places.urls")),
     path("sources/", include("sources.urls")),
     path("imports/", include("imports.urls")),
+    path("statistics/", include("stats.urls")),
+    path("api/v1/", include("api.urls")),
 ]
