@@ -8,7 +8,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.shortcuts import render
 
 from links.forms import SearchForm
@@ -73,6 +73,42 @@ def search(request: HttpRequest) -> HttpResponse:
         "status_heading": "Status today" if on == today else f"Status on {on.day} {on:%b %Y}",
     }
     return render(request, "links/search.html", context, status=200 if page is not None else 400)
+
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", "links.csv"),
+    "json": ("application/json; charset=utf-8", "links.json"),
+    "geojson": ("application/geo+json; charset=utf-8", "links.geojson"),
+}
+
+
+def search_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The search page's rows, all pages of them, as CSV, JSON or GeoJSON (streamed)."""
+    from api.exports import links_csv, links_geojson, links_json
+
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return search(request)  # the page, with the error summary (400)
+    criteria = form.to_search()
+    today = dt.date.today()
+    on = criteria.as_of or today
+    links = search_links(criteria, today=today)
+    content_type, filename = EXPORTS[fmt]
+    if fmt == "csv":
+        body = links_csv(links, on)
+    elif fmt == "json":
+        body = links_json(links, on, {k: request.GET.getlist(k) if k == "status" else v for k, v in request.GET.items()})
+    else:
+        body = links_geojson(links, on)
+    response = StreamingHttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    from api.exports import LICENCE
+
+    return render(request, "links/open_data.html", {"licence": LICENCE})
 
 
 def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:

@@ -1,0 +1,84 @@
+"""Conditional GETs: ETag and Last-Modified from the registry's data version, and 304 answers.
+
+Every write to the registry creates an audit.ChangeRecord, so the newest one (with the newest
+import run, whose "needs verification" flags are written without one) is a version of the
+whole registry. A response's ETag combines that version with the full request path and query;
+it also changes at midnight, because statuses "today" move on with the date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from audit.models import ChangeRecord
+from imports.models import ImportRun
+
+# Bump when the shape of responses changes, so that cached copies are not revalidated as current.
+REPRESENTATION = "api-v1.1"
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    token: str
+    last_modified: dt.datetime
+
+    def etag_for(self, request: HttpRequest) -> str:
+        digest = hashlib.sha256(f"{self.token}|{request.get_full_path()}".encode()).hexdigest()[:32]
+        return f'W/"{digest}"'
+
+
+def data_version() -> DataVersion:
+    """The registry's version now: newest change record, newest import run, and today's date (two queries)."""
+    change = ChangeRecord.objects.aggregate(id=Max("id"), at=Max("at"))
+    run = ImportRun.objects.order_by("-id").values("id", "status", "started_at", "finished_at").first()
+    today_start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    moments = [today_start, change["at"]] + ([run["finished_at"] or run["started_at"]] if run else [])
+    last_modified = max(m for m in moments if m is not None)
+    token = "|".join(
+        [
+            REPRESENTATION,
+            f"c{change['id'] or 0}",
+            f"r{run['id']}-{run['status']}-{run['finished_at']}" if run else "r0",
+            timezone.localdate().isoformat(),
+        ]
+    )
+    return DataVersion(token=token, last_modified=last_modified)
+
+
+def revalidated(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a GET endpoint ETag and Last-Modified, and answer 304 (no body) when the client's copy is current.
+
+    The endpoint must take a `response: HttpResponse` argument (django-ninja's temporal
+    response); the headers are set on it, so they reach a 200 answer but not an error.
+    """
+
+    @functools.wraps(view)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        version = data_version()
+        etag = version.etag_for(request)
+        # Whole seconds: that is all an HTTP date can carry, so If-Modified-Since compares cleanly.
+        last_modified = int(version.last_modified.timestamp())
+        validators = HttpResponse()
+        validators["ETag"] = etag
+        validators["Last-Modified"] = http_date(last_modified)
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified, response=validators)
+        if not_modified is not None:
+            return not_modified
+        temporal = kwargs["response"]
+        temporal["ETag"] = etag
+        temporal["Last-Modified"] = http_date(last_modified)
+        temporal["Cache-Control"] = "no-cache"
+        return view(request, *args, **kwargs)
+
+    return inner

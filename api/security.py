@@ -1,0 +1,137 @@
+"""Who may do what: bearer tokens for staff writes, and the rate limit on anonymous reads."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
+
+from api.models import ApiToken
+from api.tokens import note_use, token_for_key
+
+DEFAULT_ANON_RATE = "120/min"
+TOKEN_HELP = "Send a staff API token in the header 'Authorization: Bearer <key>'."
+
+
+def bearer_key(request: HttpRequest) -> str | None:
+    """The key of an 'Authorization: Bearer <key>' header, or None if there is no such header."""
+    value = request.headers.get("Authorization", "")
+    scheme, _, key = value.strip().partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        return None
+    return key.strip()
+
+
+def staff_token(request: HttpRequest) -> ApiToken | None:
+    """The request's token if it is valid and belongs to an active staff user (looked up once per request)."""
+    if not hasattr(request, "_api_token"):
+        key = bearer_key(request)
+        token = token_for_key(key) if key else None
+        if token is not None and (token.is_revoked or not token.user.is_active or not token.user.is_staff):
+            token = None
+        request._api_token = token
+    return request._api_token
+
+
+class StaffToken(HttpBearer):
+    """Bearer-token authentication for writes: only an unrevoked token of an active staff user passes."""
+
+    def __call__(self, request: HttpRequest) -> ApiToken:
+        value = request.headers.get("Authorization")
+        if not value:
+            raise AuthenticationError(401, f"Writing needs an API token. {TOKEN_HELP}")
+        key = bearer_key(request)
+        if key is None:
+            raise AuthenticationError(401, f"The Authorization header is not a bearer token. {TOKEN_HELP}")
+        return self.authenticate(request, key)
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
+        found = token_for_key(token)
+        if found is None:
+            raise AuthenticationError(401, "This API token is not known. Check that it was copied whole.")
+        if found.is_revoked:
+            raise AuthenticationError(
+                401, f"This API token was revoked on {found.revoked_at:%d %B %Y}. Ask an administrator for a new one."
+            )
+        if not found.user.is_active:
+            raise AuthorizationError(403, "The account this API token belongs to is no longer active.")
+        if not found.user.is_staff:
+            raise AuthorizationError(
+                403, "Only staff may change the registry through the API, and this token's account is not staff."
+            )
+        note_use(found)
+        request.user = found.user
+        return found
+
+
+@lru_cache(maxsize=16)
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'120/min' -> (120, 60). Periods: s, sec, m, min, h, hour, d, day, optionally with a count ('100/5min')."""
+    periods = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+    count, _, period = rate.replace(" ", "").partition("/")
+    digits = "".join(ch for ch in period if ch.isdigit())
+    unit = period[len(digits) :]
+    if not count.isdigit() or unit not in periods:
+        raise ValueError(f"API_ANON_RATE must look like '120/min', not {rate!r}.")
+    return int(count), (int(digits) if digits else 1) * periods[unit]
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. X-Forwarded-For is trusted only as far as NINJA_NUM_PROXIES says."""
+    proxies = getattr(settings, "NINJA_NUM_PROXIES", None)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+class AnonymousReadThrottle(BaseThrottle):
+    """At most API_ANON_RATE reads (default 120 a minute) per client address; staff are not limited.
+
+    A fixed window counted with cache.add/incr, which are atomic on shared caches (Redis,
+    Memcached), so several server processes count together when they share a cache.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self._local.wait = None
+        if _is_staff(request):
+            return True
+        limit, period = parse_rate(getattr(settings, "API_ANON_RATE", DEFAULT_ANON_RATE))
+        now = time.time()
+        window = int(now // period)
+        key = f"api-anon-rate:{period}:{window}:{client_ip(request)}"
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=period + 1)
+            count = 1
+        if count <= limit:
+            return True
+        self._local.wait = max(1, math.ceil((window + 1) * period - now))
+        self._local.limit, self._local.period = limit, period
+        request._api_rate = (limit, period, self._local.wait)
+        return False
+
+    def wait(self) -> float | None:
+        return getattr(self._local, "wait", None)
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return True
+    return staff_token(request) is not None

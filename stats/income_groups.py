@@ -1,0 +1,44 @@
+"""The World Bank's income groups of economies (stats/data/world_bank_income_groups.csv, cited there)."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "world_bank_income_groups.csv"
+FISCAL_YEAR = "FY2025"
+CITATION = (
+    'World Bank, "World Bank Country and Lending Groups", classification for fiscal year 2025 '
+    "(published July 2024, from 2023 GNI per capita)"
+)
+SOURCE_URL = "https://datahelpdesk.worldbank.org/knowledgebase/articles/906519-world-bank-country-and-lending-groups"
+
+# Poorest first: the order the statistics page lists them in.
+GROUPS = ["Low income", "Lower middle income", "Upper middle income", "High income"]
+NOT_CLASSIFIED = "Not classified"
+
+
+@cache
+def income_groups() -> dict[str, str]:
+    """{ISO 3166-1 alpha-2 code: income group}, read from the data file once per process."""
+    with DATA_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    groups = {row["iso2"].strip().upper(): row["income_group"].strip() for row in rows}
+    unknown = set(groups.values()) - set(GROUPS)
+    if unknown:
+        raise ValueError(f"{DATA_FILE.name}: unknown income group(s) {sorted(unknown)}; use one of {GROUPS}.")
+    return groups
+
+
+def income_group(country: str) -> str:
+    """The income group of the economy with ISO code `country`, or "Not classified"."""
+    return income_groups().get(country.upper(), NOT_CLASSIFIED)
+
+
+def countries_in_group() -> dict[str, list[str]]:
+    """{income group: sorted ISO codes}, for grouping in the database with one CASE expression."""
+    by_group: dict[str, list[str]] = {group: [] for group in GROUPS}
+    for code, group in income_groups().items():
+        by_group[group].append(code)
+    return {group: sorted(codes) for group, codes in by_group.items()}
