@@ -446,6 +446,7 @@ def _run_import(
     report.counts["places_unmatched"] = outcomes[Outcome.UNMATCHED]
     report.counts["places_far_from_given_coordinates"] = sum(1 for r in resolutions.values() if r.key in refs and r.far)
 
+    _remember_wikidata_items(actor, refs, resolutions)
     pairs = _existing_pairs()
     listings = {listing.link_id: listing for listing in Listing.objects.filter(dataset=run.dataset)}
     seen_links: set[int] = set()
@@ -522,6 +523,25 @@ def _import_batch(run, batch, resolutions, pairs, listings, seen_links, seen_pai
             listings[link.pk] = listing
             seen_links.add(link.pk)
             _wikidata_events(actor, link.pk, row, run)
+
+
+def _remember_wikidata_items(actor: Actor, refs: dict, resolutions: dict[str, NameResolution]) -> None:
+    """Places matched from Wikidata rows learn their Wikidata item id (used by export_quickstatements)."""
+    from places.services import place_update
+
+    wanted = {
+        resolutions[key].place_id: ref.wikidata_id
+        for key, (ref, _country) in refs.items()
+        if ref.wikidata_id and resolutions[key].place_id
+    }
+    if not wanted:
+        return
+    taken = set(Place.objects.filter(wikidata_id__in=wanted.values()).values_list("wikidata_id", flat=True))
+    for place in Place.objects.filter(pk__in=wanted, wikidata_id__isnull=True):
+        qid = wanted[place.pk]
+        if qid not in taken:
+            place_update(actor=actor, place=place, wikidata_id=qid)
+            taken.add(qid)
 
 
 def _seen_again(listing: Listing, run: ImportRun) -> None:

@@ -120,8 +120,13 @@ def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     if request.path != canonical:
         return HttpResponsePermanentRedirect(canonical)
     today = dt.date.today()
-    return render(
-        request,
-        "links/link_detail.html",
-        {"link": link, "today": today, "status_today": status_on(link, today), "timeline": timeline(link)},
-    )
+    from api.jsonld import link_jsonld
+
+    context = {
+        "link": link,
+        "today": today,
+        "status_today": status_on(link, today),
+        "timeline": timeline(link),
+        "jsonld": link_jsonld(link, today),
+    }
+    return render(request, "links/link_detail.html", context)

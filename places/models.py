@@ -40,6 +40,9 @@ class Place(RegistryRecord):
         help_text="First-level ISO 3166-2 code, for example GB-ENG for England or DE-SH.",
     )
     geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    wikidata_id = models.CharField(
+        max_length=20, null=True, blank=True, unique=True, help_text="Wikidata item, e.g. Q2479 for Coventry."
+    )
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     population = models.PositiveBigIntegerField(null=True, blank=True)
@@ -97,6 +100,10 @@ class Place(RegistryRecord):
                 errors["subdivision"] = problem
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = "Give both latitude and longitude, or neither."
+        if self.wikidata_id == "":
+            self.wikidata_id = None
+        if self.wikidata_id and not (self.wikidata_id[:1] == "Q" and self.wikidata_id[1:].isdigit()):
+            errors["wikidata_id"] = f"'{self.wikidata_id}' is not a Wikidata item id; they look like Q2479."
         if errors:
             raise ValidationError(errors)
 

@@ -14,7 +14,9 @@ from audit.services import Actor, change_record, change_records_bulk, snapshot, 
 from core.text import fold
 from places.models import GazetteerEntry, Institution, Place, PlaceKind, PlaceName
 
-PLACE_FIELDS = ["name", "kind", "country", "subdivision", "geonames_id", "latitude", "longitude", "population", "note"]
+PLACE_FIELDS = [
+    "name", "kind", "country", "subdivision", "geonames_id", "wikidata_id", "latitude", "longitude", "population", "note",
+]  # fmt: skip
 
 
 @transaction.atomic
@@ -26,6 +28,7 @@ def place_create(
     kind: str = PlaceKind.TOWN,
     subdivision: str = "",
     geonames_id: int | None = None,
+    wikidata_id: str | None = None,
     latitude: Decimal | float | None = None,
     longitude: Decimal | float | None = None,
     population: int | None = None,
@@ -39,6 +42,7 @@ def place_create(
         country=country,
         subdivision=subdivision,
         geonames_id=geonames_id,
+        wikidata_id=wikidata_id or None,
         latitude=None if latitude is None else Decimal(str(latitude)).quantize(Decimal("0.00001")),
         longitude=None if longitude is None else Decimal(str(longitude)).quantize(Decimal("0.00001")),
         population=population,

@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 
+from api.jsonld import place_jsonld
 from places.models import Place
 from places.selectors import decisions_of_place, links_of_place
 
@@ -22,5 +23,6 @@ def place_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "links": links_of_place(place, today),
         "decisions": decisions_of_place(place),
         "other_names": [n for n in place.names.all() if n.name != place.name],
+        "jsonld": place_jsonld(place),
     }
     return render(request, "places/place_detail.html", context)

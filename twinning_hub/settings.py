@@ -155,5 +155,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# The public address of the hub, used in exports (links' URLs, Wikidata references).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
 # Search results per page.
 SEARCH_PAGE_SIZE = 25
