@@ -97,7 +97,8 @@ def search_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         body = links_csv(links, on)
     elif fmt == "json":
-        body = links_json(links, on, {k: request.GET.getlist(k) if k == "status" else v for k, v in request.GET.items()})
+        query = {k: request.GET.getlist(k) if k == "status" else v for k, v in request.GET.items()}
+        body = links_json(links, on, query)
     else:
         body = links_geojson(links, on)
     response = StreamingHttpResponse(body, content_type=content_type)

@@ -15,7 +15,8 @@ from core.text import fold
 from places.models import GazetteerEntry, Institution, Place, PlaceKind, PlaceName
 
 PLACE_FIELDS = [
-    "name", "kind", "country", "subdivision", "geonames_id", "wikidata_id", "latitude", "longitude", "population", "note",
+    "name", "kind", "country", "subdivision", "geonames_id", "wikidata_id",
+    "latitude", "longitude", "population", "note",
 ]  # fmt: skip
 
 
