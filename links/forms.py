@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 
+from core.widgets import FastSelect
 from links.models import LinkKind, LinkStatus, Purpose
 from links.selectors import UNKNOWN, LinkSearch
 from places.geography import UK_NATIONS, country_choices, is_country_code, subdivision_name
@@ -18,8 +19,8 @@ STATUS_CHOICES = [(s.value, s.label) for s in LinkStatus if s != LinkStatus.REAF
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Place, institution or link name", required=False, max_length=200)
-    country = forms.CharField(label="A party in country", required=False, widget=forms.Select)
-    partner_country = forms.CharField(label="Partner in country", required=False, widget=forms.Select)
+    country = forms.CharField(label="A party in country", required=False, widget=FastSelect)
+    partner_country = forms.CharField(label="Partner in country", required=False, widget=FastSelect)
     subdivision = forms.ChoiceField(
         label="UK nation",
         required=False,

@@ -86,33 +86,36 @@ def with_status_on(links: QuerySet[Link], on: dt.date, name: str = "status_on_da
 
     The same rule as status_on(): the latest event on or before `on`; a reaffirmation
     leaves the link active; before a first event that pauses, ends or reaffirms it, active.
+    The event subqueries sit inside a CASE that first asks whether the link has any event
+    at all, so the many links without events (imported ones) cost one index probe each.
     """
     events = StatusEvent.objects.filter(link=OuterRef("pk"))
-    latest = events.filter(date__lte=on).order_by("-date", "-sequence", "-id").values("status")[:1]
-    first = events.order_by("date", "sequence", "id").values("status")[:1]
+    latest = Subquery(events.filter(date__lte=on).order_by("-date", "-sequence", "-id").values("status")[:1])
+    first = Subquery(events.order_by("date", "sequence", "id").values("status")[:1])
     raw, first_raw = f"{name}_event_status", f"{name}_first_status"
-    began = Coalesce(F("first_contact"), F("agreement"))
-    began_name = f"{name}_began"
-    return (
-        links.alias(**{began_name: began})
-        .annotate(
-            **{raw: Subquery(latest, output_field=CharField()), first_raw: Subquery(first, output_field=CharField())}
-        )
-        .annotate(
-            **{
-                name: Case(
-                    When(**{raw: LinkStatus.REAFFIRMED}, then=Value(LinkStatus.ACTIVE.value)),
-                    When(
-                        Q(**{f"{raw}__isnull": True, f"{first_raw}__in": IMPLIES_ACTIVE_BEFORE})
-                        & (Q(first_contact__isnull=True, agreement__isnull=True) | Q(**{f"{began_name}__lte": on})),
-                        then=Value(LinkStatus.ACTIVE.value),
-                    ),
-                    When(**{f"{raw}__isnull": True}, then=Value(UNKNOWN)),
-                    default=F(raw),
-                    output_field=CharField(),
-                )
-            }
-        )
+    began_name, any_name = f"{name}_began", f"{name}_has_events"
+    return links.alias(
+        **{
+            began_name: Coalesce(F("first_contact"), F("agreement")),
+            any_name: Exists(events),
+            raw: latest,
+            first_raw: first,
+        }
+    ).annotate(
+        **{
+            name: Case(
+                When(**{any_name: False}, then=Value(UNKNOWN)),
+                When(**{raw: LinkStatus.REAFFIRMED}, then=Value(LinkStatus.ACTIVE.value)),
+                When(
+                    Q(**{f"{raw}__isnull": True, f"{first_raw}__in": IMPLIES_ACTIVE_BEFORE})
+                    & (Q(first_contact__isnull=True, agreement__isnull=True) | Q(**{f"{began_name}__lte": on})),
+                    then=Value(LinkStatus.ACTIVE.value),
+                ),
+                When(**{f"{raw}__isnull": True}, then=Value(UNKNOWN)),
+                default=F(raw),
+                output_field=CharField(),
+            )
+        }
     )
 
 
@@ -141,27 +144,34 @@ class LinkSearch:
     needs_verification: bool = False
 
 
-def _party_country_expr() -> Coalesce:
-    return Coalesce(F("place__country"), F("institution__place__country"))
-
-
-def _party_subdivision_expr() -> Coalesce:
-    return Coalesce(F("place__subdivision"), F("institution__place__subdivision"))
-
-
 def _parties_in(country: str) -> QuerySet[Party]:
-    return Party.objects.annotate(party_country=_party_country_expr()).filter(
-        link=OuterRef("pk"), party_country=country
+    """Parties in `country` (a place there, or an institution in a place there), by the country index."""
+    return Party.objects.filter(Q(place__country=country) | Q(institution__place__country=country))
+
+
+def _with_party_in(country: str) -> Q:
+    """Links with a party in `country`: two indexed lookups (places, institutions' places), not one OR scan."""
+    return Q(pk__in=Party.objects.filter(place__country=country).values("link_id")) | Q(
+        pk__in=Party.objects.filter(institution__place__country=country).values("link_id")
     )
 
 
-def _party_names_match(word: str) -> Exists:
-    place_ids = Place.objects.filter(names__folded__contains=word).values("pk")
-    return Exists(
-        Party.objects.filter(link=OuterRef("pk")).filter(
-            Q(place__in=place_ids) | Q(institution__folded__contains=word) | Q(institution__place__in=place_ids)
-        )
+MATERIALISE_AT_MOST = 2000
+
+
+def _party_names_match(word: str) -> Q:
+    """Links with a party whose name (in any language) contains `word`.
+
+    The places are looked up once (a scan of the names table) and, when few, handed to the
+    link query as ids, so it probes indexes instead of scanning names for every link.
+    """
+    places = Place.objects.filter(names__folded__contains=word).values("pk")
+    ids = list(places.distinct()[: MATERIALISE_AT_MOST + 1].values_list("pk", flat=True))
+    place_ids = ids if len(ids) <= MATERIALISE_AT_MOST else places
+    parties = Party.objects.filter(
+        Q(place__in=place_ids) | Q(institution__place__in=place_ids) | Q(institution__folded__contains=word)
     )
+    return Q(pk__in=parties.values("link_id"))
 
 
 def _text_match(q: str) -> tuple[Q, Q]:
@@ -190,19 +200,19 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
         )
         ordering.append(F("names_match").desc())
     if search.country:
-        links = links.filter(Exists(_parties_in(search.country)))
+        links = links.filter(_with_party_in(search.country))
     if search.partner_country:
         if search.partner_country == search.country:
             # Both sides in one country (an intra-national link): at least two parties there.
-            two_there = _parties_in(search.country).values("link").annotate(n=Count("pk")).filter(n__gte=2).values("n")
-            links = links.filter(Exists(two_there))
+            two_there = _parties_in(search.country).values("link_id").annotate(n=Count("pk")).filter(n__gte=2)
+            links = links.filter(pk__in=two_there.values("link_id"))
         else:
-            links = links.filter(Exists(_parties_in(search.partner_country)))
+            links = links.filter(_with_party_in(search.partner_country))
     if search.subdivision:
-        in_subdivision = Party.objects.annotate(party_subdivision=_party_subdivision_expr()).filter(
-            link=OuterRef("pk"), party_subdivision=search.subdivision
+        in_subdivision = Party.objects.filter(
+            Q(place__subdivision=search.subdivision) | Q(institution__place__subdivision=search.subdivision)
         )
-        links = links.filter(Exists(in_subdivision))
+        links = links.filter(pk__in=in_subdivision.values("link_id"))
     if search.kind:
         links = links.filter(kind=search.kind)
     if search.purpose:

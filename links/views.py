@@ -56,8 +56,11 @@ def search(request: HttpRequest) -> HttpResponse:
         criteria = form.to_search()
         on = criteria.as_of or today
         results = with_list_data(search_links(criteria, today=today))
-        page = Paginator(results, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         status_counts = status_breakdown(replace(criteria, status=[]), today=today)
+        paginator = Paginator(results, settings.SEARCH_PAGE_SIZE)
+        # The breakdown has already counted the matches: spare the database a second pass.
+        paginator.count = sum(n for status, n in status_counts if not criteria.status or status in criteria.status)
+        page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     without_status = query.copy()
