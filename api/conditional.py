@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -40,7 +39,8 @@ class DataVersion:
 
 def data_version() -> DataVersion:
     """The registry's version now: newest change record, newest import run, and today's date (two queries)."""
-    change = ChangeRecord.objects.aggregate(id=Max("id"), at=Max("at"))
+    # The newest record by id (the primary key's index; SQLite scans a table for two MAX()es at once).
+    change = ChangeRecord.objects.order_by("-id").values("id", "at").first() or {"id": 0, "at": None}
     run = ImportRun.objects.order_by("-id").values("id", "status", "started_at", "finished_at").first()
     today_start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
     moments = [today_start, change["at"]] + ([run["finished_at"] or run["started_at"]] if run else [])
@@ -69,12 +69,12 @@ def revalidated(view: Callable[..., Any]) -> Callable[..., Any]:
         etag = version.etag_for(request)
         # Whole seconds: that is all an HTTP date can carry, so If-Modified-Since compares cleanly.
         last_modified = int(version.last_modified.timestamp())
-        validators = HttpResponse()
-        validators["ETag"] = etag
-        validators["Last-Modified"] = http_date(last_modified)
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified, response=validators)
-        if not_modified is not None:
-            return not_modified
+        # None, or a 304 (or a 412 for a failed If-Match / If-Unmodified-Since) without a body.
+        answered = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if answered is not None:
+            answered["ETag"] = etag
+            answered["Last-Modified"] = http_date(last_modified)
+            return answered
         temporal = kwargs["response"]
         temporal["ETag"] = etag
         temporal["Last-Modified"] = http_date(last_modified)

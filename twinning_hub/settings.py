@@ -158,5 +158,15 @@ LOGGING = {
 # The public address of the hub, used in exports (links' URLs, Wikidata references).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
+# The API: anonymous clients may make this many requests (per IP); staff with a token are not limited.
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
+# Behind N reverse proxies, trust N X-Forwarded-For hops when counting clients for the rate limit.
+NINJA_NUM_PROXIES = int(os.environ.get("NINJA_NUM_PROXIES", "0")) or None
+
+# Caches: the rate limit counts in the cache. One process needs nothing more; several gunicorn
+# workers need a shared cache (CACHE_URL=db for Django's database cache after `createcachetable`).
+if os.environ.get("CACHE_URL") == "db":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hub_cache"}}
+
 # Search results per page.
 SEARCH_PAGE_SIZE = 25

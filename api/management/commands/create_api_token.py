@@ -1,0 +1,1 @@
+from api.token_command import Command  # noqa: F401
