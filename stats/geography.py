@@ -17,7 +17,7 @@ CONTINENTS = {
     "OC": "Oceania",
     "AN": "Antarctica",
 }
-UNKNOWN_CONTINENT = "??"
+UNKNOWN_CONTINENT = "unknown"
 UNKNOWN_CONTINENT_NAME = "Continent not known"
 
 # Codes in use that GeoNames may not list (Kosovo's user-assigned code).
@@ -38,13 +38,6 @@ def continent_of(country: str) -> str:
 
 def continent_name(code: str) -> str:
     return CONTINENTS.get(code, UNKNOWN_CONTINENT_NAME)
-
-
-def countries_by_continent() -> dict[str, list[str]]:
-    by_continent: dict[str, list[str]] = {code: [] for code in CONTINENTS}
-    for country, continent in continent_codes().items():
-        by_continent[continent].append(country)
-    return {code: sorted(countries) for code, countries in by_continent.items() if countries}
 
 
 # Names that read better with "the" in a sentence ("links of the UK").

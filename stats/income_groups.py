@@ -34,11 +34,3 @@ def income_groups() -> dict[str, str]:
 def income_group(country: str) -> str:
     """The income group of the economy with ISO code `country`, or "Not classified"."""
     return income_groups().get(country.upper(), NOT_CLASSIFIED)
-
-
-def countries_in_group() -> dict[str, list[str]]:
-    """{income group: sorted ISO codes}, for grouping in the database with one CASE expression."""
-    by_group: dict[str, list[str]] = {group: [] for group in GROUPS}
-    for code, group in income_groups().items():
-        by_group[group].append(code)
-    return {group: sorted(codes) for group, codes in by_group.items()}
