@@ -102,9 +102,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles the status-on-date query for ~0.9 s on every statistics page
     # while saving nothing at this size: off unless asked for.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", os.environ.get("PG_OPTIONS", "-c jit=off")
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", os.environ.get("PG_OPTIONS", "-c jit=off"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
