@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
+
 import pytest
 
 from audit.services import Actor
@@ -55,3 +59,57 @@ def call_command_output():
         return out.getvalue()
 
     return run
+
+
+# ------------------------------------------------------------------ real-browser fixtures
+# Debian's Chromium through Playwright, one browser for the whole run (two sync Playwright
+# sessions cannot live in one process). Skipped, with the reason, where Chromium is absent,
+# except under CI=true, where that is a failure: .ci/run installs it.
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _chromium_problem() -> str:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        return f"Chromium not found at {CHROMIUM} (install Debian's 'chromium' package, or set CHROMIUM_PATH)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (make test installs it)"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    problem = _chromium_problem()
+    if problem:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"Browser tests must run in CI: {problem}")
+        pytest.skip(problem)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the
+    # test's own setup in the same thread, refuses to run beside one unless told it is safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -93,7 +93,3 @@ def uk_registry(places, add_link):
         "testford_probestadt": add_link([testford, probestadt]),
         "essaiville_probestadt": add_link([essaiville, probestadt], agreement="1962"),
     }
-
-
-# The real-browser fixtures (Chromium through Playwright, skipped with the reason where it is absent).
-from tests.browser.conftest import browser, page  # noqa: E402, F401
