@@ -64,5 +64,5 @@ def live_rows(formset: Any) -> list[Any]:
     return [
         f
         for f in formset.forms
-        if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.has_changed() | bool(f.instance.pk)
+        if f.cleaned_data and not f.cleaned_data.get("DELETE") and (f.has_changed() or f.instance.pk)
     ]

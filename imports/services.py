@@ -409,9 +409,16 @@ def import_pairs(
     return report
 
 
-def _existing_pairs() -> dict[frozenset[int], int]:
-    """Top-level links with exactly two place parties, by their pair of place ids."""
-    two_party = Link.objects.filter(parent__isnull=True).annotate(n=Count("parties")).filter(n=2).values("pk")
+def _existing_pairs(place_ids: Iterable[int] | None = None) -> dict[frozenset[int], int]:
+    """Top-level links with exactly two place parties, by their pair of place ids.
+
+    A whole import reads them all once; a moderator's choice only needs the links of the
+    places it touches (`place_ids`), not a scan of the registry.
+    """
+    two_party = Link.objects.filter(parent__isnull=True)
+    if place_ids is not None:
+        two_party = two_party.filter(parties__place__in=list(place_ids))
+    two_party = two_party.annotate(n=Count("parties", distinct=True)).filter(n=2).values("pk")
     by_link: dict[int, list[int]] = {}
     for link_id, place_id in Party.objects.filter(link__in=two_party, place__isnull=False).values_list("link", "place"):
         by_link.setdefault(link_id, []).append(place_id)
@@ -658,11 +665,12 @@ def release_pending_pairs(*, actor: Actor, resolution: NameResolution) -> int:
     held = PendingPair.objects.filter(Q(first=resolution) | Q(second=resolution)).select_related(
         "first__place", "second__place", "run__source"
     )
+    held = [p for p in held if p.first.place_id is not None and p.second.place_id is not None]
+    pairs = _existing_pairs({p.first.place_id for p in held} | {p.second.place_id for p in held})
+    listed = Listing.objects.filter(link__in=list(pairs.values()))
+    listings = {(listing.dataset, listing.link_id): listing for listing in listed}
     created = 0
-    pairs = _existing_pairs()
     for pending in held:
-        if pending.first.place_id is None or pending.second.place_id is None:
-            continue
         run = pending.run
         report = ImportReport()
         row = PairRow(
@@ -670,13 +678,12 @@ def release_pending_pairs(*, actor: Actor, resolution: NameResolution) -> int:
             NameRef(pending.first.name, pending.first.country),
             NameRef(pending.second.name, pending.second.country),
         )
-        listings = {listing.link_id: listing for listing in Listing.objects.filter(dataset=pending.dataset)}
         _import_batch(
             run,
             [(row, pending.first.key, pending.second.key)],
             {pending.first.key: pending.first, pending.second.key: pending.second},
             pairs,
-            listings,
+            {link: listing for (dataset, link), listing in listings.items() if dataset == pending.dataset},
             set(),
             set(),
             actor,

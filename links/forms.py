@@ -17,6 +17,21 @@ STATUS_CHOICES = [(s.value, s.label) for s in LinkStatus if s != LinkStatus.REAF
 ]
 
 
+def year_field(label: str, example: int) -> forms.IntegerField:
+    """A year typed in a filter, with messages that say what to type."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1000,
+        max_value=2100,
+        error_messages={
+            "invalid": f"Enter a year such as {example}.",
+            "min_value": "Enter a year after 1000.",
+            "max_value": "Enter a year before 2100.",
+        },
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="Place, institution or link name", required=False, max_length=200)
     country = forms.CharField(label="A party in country", required=False, widget=FastSelect)
@@ -39,28 +54,8 @@ class SearchForm(forms.Form):
     status = forms.MultipleChoiceField(
         label="Status on that date", required=False, choices=STATUS_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    year_from = forms.IntegerField(
-        label="Began from year",
-        required=False,
-        min_value=1000,
-        max_value=2100,
-        error_messages={
-            "invalid": "Enter a year such as 1945.",
-            "min_value": "Enter a year after 1000.",
-            "max_value": "Enter a year before 2100.",
-        },
-    )
-    year_to = forms.IntegerField(
-        label="Began up to year",
-        required=False,
-        min_value=1000,
-        max_value=2100,
-        error_messages={
-            "invalid": "Enter a year such as 1990.",
-            "min_value": "Enter a year after 1000.",
-            "max_value": "Enter a year before 2100.",
-        },
-    )
+    year_from = year_field("Began from year", example=1945)
+    year_to = year_field("Began up to year", example=1990)
 
     needs_verification = forms.BooleanField(
         label="Only links that need verification",

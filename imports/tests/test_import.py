@@ -362,3 +362,19 @@ def test_the_geocoded_file_after_the_raw_one_checks_earlier_matches_against_its_
     assert NameResolution.objects.get(name="Coventry").far is True
     assert NameResolution.objects.get(name="Kiel").far is False
     assert (report["links_created"], report["links_merged"], report["flagged_missing"]) == (0, 1, 0)
+
+
+def test_a_held_pair_released_by_a_choice_merges_with_a_link_the_registry_already_has(gazetteer, write_csv, cite):
+    from links.services import link_create
+    from places.services import places_from_gazetteer
+
+    run(write_csv(["Richmond,England,Kiel,Germany"]))
+    resolution = NameResolution.objects.get(name="Richmond")
+    choice = resolution.candidates[0]["geonames_id"]
+    richmond = places_from_gazetteer(actor=ACTOR, geonames_ids=[choice])[choice]
+    kiel = NameResolution.objects.get(name="Kiel").place
+    existing = link_create(actor=ACTOR, parties=[richmond, kiel], kind="formal", citations=cite())
+    assert resolution_choose(actor=ACTOR, resolution=resolution, geonames_id=choice) == 0
+    assert list(Link.objects.values_list("pk", flat=True)) == [existing.pk]
+    assert Listing.objects.get().link == existing
+    assert "Wikipedia lists, February 2026" in set(existing.citations.values_list("source__title", flat=True))
