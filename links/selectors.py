@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import (
     Case,
@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from core.partial_dates import PartialDate
 from core.text import fold
 from links.models import RESULTING_STATUS, Link, LinkStatus, Party, StatusEvent
-from places.models import Place
+from places.models import Institution, PlaceName
 
 # The status value "unknown" is what a link is on a date before its first recorded event.
 UNKNOWN = "unknown"
@@ -142,6 +142,8 @@ class LinkSearch:
     year_from: int | None = None
     year_to: int | None = None
     needs_verification: bool = False
+    # The links `q` matches, when already looked up (see with_text_matched); not a URL parameter.
+    text: TextMatch | None = field(default=None, compare=False, repr=False)
 
 
 def _parties_in(country: str) -> QuerySet[Party]:
@@ -156,36 +158,90 @@ def _with_party_in(country: str) -> Q:
     )
 
 
+# A word matching more places or links than this stays a sub-select (a rare, broad query such
+# as "san"); below it, the matches travel to the next query as a list of ids.
 MATERIALISE_AT_MOST = 2000
 
 
-def _party_names_match(word: str) -> Q:
-    """Links with a party whose name (in any language) contains `word`.
+def _ids_or_query(query: QuerySet) -> list[int] | QuerySet:
+    """The values of a one-column `query` as a list when there are at most MATERIALISE_AT_MOST, else the query."""
+    ids = list(query[: MATERIALISE_AT_MOST + 1])
+    return ids if len(ids) <= MATERIALISE_AT_MOST else query
 
-    The places are looked up once (a scan of the names table) and, when few, handed to the
-    link query as ids, so it probes indexes instead of scanning names for every link.
+
+@dataclass(frozen=True)
+class TextMatch:
+    """The links a free-text query matches, found once and shared by a page's results and counts.
+
+    `anywhere`: every word is in a party's name (in any language), the link's name or its
+    description. `on_names`: every word is in a party's or the link's name (these rank first).
+    Each is a filter on link ids: a list when small, a sub-select otherwise.
     """
-    places = Place.objects.filter(names__folded__contains=word).values("pk")
-    ids = list(places.distinct()[: MATERIALISE_AT_MOST + 1].values_list("pk", flat=True))
-    place_ids = ids if len(ids) <= MATERIALISE_AT_MOST else places
-    parties = Party.objects.filter(
-        Q(place__in=place_ids) | Q(institution__place__in=place_ids) | Q(institution__folded__contains=word)
+
+    anywhere: Q
+    on_names: Q
+
+
+IdSet = list[int] | QuerySet
+
+
+def _word_match(word: str) -> tuple[list[IdSet], list[IdSet]]:
+    """(the link id sets matching `word` on names, those matching it anywhere).
+
+    On names: a party's name (in any language, or an institution's) or the link's own name.
+    Anywhere adds the link's description.
+
+    Each table is scanned at most once per word (names, institutions, links) and small results
+    come back as ids, so every later query probes an index instead of scanning names again.
+    """
+    places = _ids_or_query(
+        PlaceName.objects.filter(folded__contains=word).order_by().values_list("place_id", flat=True).distinct()
     )
-    return Q(pk__in=parties.values("link_id"))
+    institutions = _ids_or_query(
+        Institution.objects.filter(Q(place__in=places) | Q(folded__contains=word))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    parties = Party.objects.filter(Q(place__in=places) | Q(institution__in=institutions))
+    by_party = _ids_or_query(parties.order_by().values_list("link_id", flat=True).distinct())
+    # The links' own names and descriptions: one scan, each match flagged by where it was found.
+    in_name = Case(When(name__icontains=word, then=Value(1)), default=Value(0), output_field=IntegerField())
+    own_text = Link.objects.filter(Q(name__icontains=word) | Q(description__icontains=word)).annotate(in_name=in_name)
+    found = list(own_text.order_by().values_list("pk", "in_name")[: MATERIALISE_AT_MOST + 1])
+    if len(found) <= MATERIALISE_AT_MOST:
+        by_name: IdSet = [pk for pk, named in found if named]
+        described: IdSet = [pk for pk, _ in found]
+    else:
+        by_name = own_text.filter(in_name=1).values_list("pk", flat=True)
+        described = own_text.values_list("pk", flat=True)
+    return [by_party, by_name], [by_party, by_name, described]
 
 
-def _text_match(q: str) -> tuple[Q, Q]:
-    """(any match, match on party names) for the words of `q`, accent- and case-insensitively.
-
-    Every word must appear in a party's name (in any language), the link's name or its
-    description. Links whose parties carry the words rank first.
-    """
+def text_match(q: str) -> TextMatch:
+    """The links matching the words of `q`, accent- and case-insensitively (see TextMatch)."""
     anywhere, on_names = Q(), Q()
     for word in fold(q).split():
-        names = _party_names_match(word)
-        anywhere &= names | Q(name__icontains=word) | Q(description__icontains=word)
-        on_names &= names | Q(name__icontains=word)
-    return anywhere, on_names
+        named, mentioned = _word_match(word)
+        on_names &= _any_of(named)
+        anywhere &= _any_of(mentioned)
+    return TextMatch(anywhere, on_names)
+
+
+def _any_of(id_sets: list[IdSet]) -> Q:
+    """Links in any of `id_sets`: one list of ids when all are lists, else an OR of sub-selects."""
+    if all(isinstance(ids, list) for ids in id_sets):
+        return Q(pk__in=sorted({pk for ids in id_sets for pk in ids}))
+    match = Q()
+    for ids in id_sets:
+        match |= Q(pk__in=ids)
+    return match
+
+
+def with_text_matched(search: LinkSearch) -> LinkSearch:
+    """`search` carrying its text match, so that several queries of one page look the words up once."""
+    if not search.q.strip() or search.text is not None:
+        return search
+    return replace(search, text=text_match(search.q))
 
 
 def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[Link]:
@@ -194,9 +250,9 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
     links = Link.objects.all()
     ordering: list = []
     if search.q.strip():
-        anywhere, on_names = _text_match(search.q)
-        links = links.filter(anywhere).alias(
-            names_match=Case(When(on_names, then=Value(1)), default=Value(0), output_field=IntegerField())
+        text = search.text or text_match(search.q)
+        links = links.filter(text.anywhere).alias(
+            names_match=Case(When(text.on_names, then=Value(1)), default=Value(0), output_field=IntegerField())
         )
         ordering.append(F("names_match").desc())
     if search.country:

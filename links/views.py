@@ -21,6 +21,7 @@ from links.selectors import (
     timeline,
     with_list_data,
     with_status_on,
+    with_text_matched,
 )
 from places.models import Place
 
@@ -53,7 +54,7 @@ def search(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
     page, on, status_counts = None, today, []
     if form.is_valid():
-        criteria = form.to_search()
+        criteria = with_text_matched(form.to_search())  # looked up once for the rows and the counts
         on = criteria.as_of or today
         results = with_list_data(search_links(criteria, today=today))
         status_counts = status_breakdown(replace(criteria, status=[]), today=today)

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from links.models import Link, LinkKind, LinkStatus, Party, StatusEvent
-from links.selectors import UNKNOWN, LinkSearch, search_links, with_status_on
+from links.selectors import UNKNOWN, LinkSearch, search_links, with_status_on, with_text_matched
 from places.geography import country_name
 from places.models import Place
 from stats.geography import continent_name, continent_of, country_phrase
@@ -539,7 +539,7 @@ def link_statistics(
     wanted = set(SECTIONS if sections is None else sections)
     if wanted - set(SECTIONS):
         raise ValueError(f"Unknown statistics section(s): {sorted(wanted - set(SECTIONS))}.")
-    links = home_links(search, country, today)
+    links = home_links(with_text_matched(search), country, today)
     link_ids = _ids(links.values("pk"))
     facts = _link_facts(links, search, today)
 

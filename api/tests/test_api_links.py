@@ -65,6 +65,16 @@ def test_every_filter_narrows_the_list_as_the_search_page_does(client, registry,
     assert found == page_ids(params)
 
 
+@pytest.mark.parametrize("q", ["volgograd", "partnerstadt", "lycee", "testford", "testford volgograd", "nowhere"])
+def test_text_search_finds_the_same_links_when_matches_stay_in_the_database(client, registry, monkeypatch, q):
+    """Small text matches travel as lists of ids, broad ones as sub-selects: the answer is the same."""
+    as_lists = api_ids(client, {"q": q})
+    monkeypatch.setattr("links.selectors.MATERIALISE_AT_MOST", 0)
+    assert api_ids(client, {"q": q}) == as_lists == page_ids({"q": q})
+    if q != "nowhere":
+        assert as_lists
+
+
 def test_the_status_shown_is_on_as_of_or_today(client, registry):
     rows = client.get(LINKS, {"as_of": "2021-06-30", "partner_country": "RU"}).json()["results"]
     assert rows[0]["status"] == {"on": "2021-06-30", "status": "active", "label": "active"}

@@ -55,7 +55,8 @@ def test_lists_cost_the_same_number_of_queries_for_5_and_30_links(client, make_p
     add_links(25, make_place, actor, source, start=5)
     assert client.get(LIST_URLS[0]).json()["count"] == 30
     assert [count_queries(client, url) for url in LIST_URLS] == few
-    assert max(few) <= 10, few
+    # A text query adds four small lookups per word (names, institutions, parties, links' own text).
+    assert max(few) <= 12, few
 
 
 def test_detail_pages_cost_the_same_number_of_queries_whatever_their_size(client, make_place, actor, source):
