@@ -41,6 +41,26 @@ class Purpose(models.Model):
         return self.name
 
 
+class LinkStatus(models.TextChoices):
+    PROPOSED = "proposed", "proposed"
+    ACTIVE = "active", "active"
+    PAUSED = "paused", "paused"
+    ENDED = "ended", "ended"
+    # A decision to keep the link (as Plymouth did in 2022). The link stays active.
+    REAFFIRMED = "reaffirmed", "reaffirmed (kept)"
+
+
+# What each event leaves the link as: a reaffirmation leaves it active.
+RESULTING_STATUS: dict[str, str] = {s.value: s.value for s in LinkStatus} | {
+    LinkStatus.REAFFIRMED.value: LinkStatus.ACTIVE.value
+}
+
+# A link's status when no event has been recorded for it (most imported links).
+UNKNOWN = "unknown"
+CURRENT_STATUSES = [LinkStatus.PROPOSED.value, LinkStatus.ACTIVE.value, LinkStatus.PAUSED.value,
+                    LinkStatus.ENDED.value, UNKNOWN]  # fmt: skip
+
+
 class Link(RegistryRecord):
     name = models.CharField(
         max_length=300,
@@ -66,10 +86,18 @@ class Link(RegistryRecord):
         max_length=300, blank=True, help_text="Who endorsed the link, e.g. 'full council of both cities'."
     )
     description = models.TextField(blank=True)
+    # The status its latest event left it in ("unknown" without events), kept by the services that
+    # record events. Events are never dated in the future, so this is the status on any date from
+    # today on: the search, the counts and the statistics read it from an index instead of working
+    # it out from the events of every link (links.selectors.with_status_on).
+    current_status = models.CharField(max_length=12, default=UNKNOWN, editable=False, db_index=True)
 
     class Meta:
         ordering = ["id"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(current_status__in=CURRENT_STATUSES), name="link_current_status_valid"
+            ),
             precision_constraint("first_contact", "first_contact_precision", "link_first_contact_precision"),
             precision_constraint("agreement", "agreement_precision", "link_agreement_precision"),
             models.CheckConstraint(
@@ -178,21 +206,6 @@ class Party(models.Model):
     def clean(self) -> None:
         if bool(self.place_id) == bool(self.institution_id):
             raise ValidationError("Each party is either a place or an institution: choose exactly one.")
-
-
-class LinkStatus(models.TextChoices):
-    PROPOSED = "proposed", "proposed"
-    ACTIVE = "active", "active"
-    PAUSED = "paused", "paused"
-    ENDED = "ended", "ended"
-    # A decision to keep the link (as Plymouth did in 2022). The link stays active.
-    REAFFIRMED = "reaffirmed", "reaffirmed (kept)"
-
-
-# What each event leaves the link as: a reaffirmation leaves it active.
-RESULTING_STATUS: dict[str, str] = {s.value: s.value for s in LinkStatus} | {
-    LinkStatus.REAFFIRMED.value: LinkStatus.ACTIVE.value
-}
 
 
 class EventCategory(models.TextChoices):

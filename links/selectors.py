@@ -24,12 +24,8 @@ from django.db.models.functions import Coalesce
 
 from core.partial_dates import PartialDate
 from core.text import fold
-from links.models import RESULTING_STATUS, Link, LinkStatus, Party, StatusEvent
+from links.models import RESULTING_STATUS, UNKNOWN, Link, LinkStatus, Party, StatusEvent
 from places.models import Institution, PlaceName
-
-# The status value "unknown" is what a link is on a date before its first recorded event.
-UNKNOWN = "unknown"
-
 
 # A link whose first recorded event pauses, ends or reaffirms it was evidently active before
 # that event (you cannot pause what was not running). Before that event, and not before the
@@ -88,7 +84,11 @@ def with_status_on(links: QuerySet[Link], on: dt.date, name: str = "status_on_da
     leaves the link active; before a first event that pauses, ends or reaffirms it, active.
     The event subqueries sit inside a CASE that first asks whether the link has any event
     at all, so the many links without events (imported ones) cost one index probe each.
+    From today on, the answer is the stored Link.current_status (events are never dated in the
+    future), read without touching the events.
     """
+    if on >= dt.date.today():
+        return links.annotate(**{name: F("current_status")})
     events = StatusEvent.objects.filter(link=OuterRef("pk"))
     latest = Subquery(events.filter(date__lte=on).order_by("-date", "-sequence", "-id").values("status")[:1])
     first = Subquery(events.order_by("date", "sequence", "id").values("status")[:1])

@@ -6,13 +6,14 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, F, Max, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from audit.models import ChangeAction
 from audit.services import Actor, change_record, change_records_bulk, diff, snapshot, versioned_update
 from core.partial_dates import PartialDate
 from core.versioning import save_versioned
-from links.models import Link, LinkKind, LinkStatus, Party, Purpose, StatusEvent
+from links.models import UNKNOWN, Link, LinkKind, LinkStatus, Party, Purpose, StatusEvent
 from places.models import Institution, Place
 from sources.models import Citation
 from sources.services import CitationSpec, citation_add
@@ -263,6 +264,7 @@ def status_event_record(
     )
     for spec in citations:
         citation_add(actor=actor, target=event, spec=spec)
+    current_status_refresh(Link.objects.filter(pk=link.pk))
     return event
 
 
@@ -279,7 +281,7 @@ def status_event_update(
         raise TypeError("Give the date as `when` (a PartialDate).")
     if when is not None:
         changes |= {"date": when.start, "date_precision": when.precision}
-    return versioned_update(
+    event = versioned_update(
         actor=actor,
         instance=event,
         changes=changes,
@@ -287,6 +289,26 @@ def status_event_update(
         expected_version=expected_version,
         summary=f"{event.link.title}: edited event {event}",
     )
+    current_status_refresh(Link.objects.filter(pk=event.link_id))
+    return event
+
+
+def current_status_refresh(links: QuerySet[Link]) -> int:
+    """Set Link.current_status of `links` from their latest events, in one UPDATE; returns how many.
+
+    Every write of an event calls it for its link, in the same transaction; bulk loaders that
+    write events directly call it once for all they loaded. It is derived data, so it does not
+    count as an edit of the link (no version bump, no change record).
+    """
+    latest = (
+        StatusEvent.objects.filter(link=OuterRef("pk"))
+        .order_by("-date", "-sequence", "-id")
+        .annotate(
+            resulting=Case(When(status=LinkStatus.REAFFIRMED, then=Value(LinkStatus.ACTIVE)), default=F("status"))
+        )
+        .values("resulting")[:1]
+    )
+    return links.update(current_status=Coalesce(Subquery(latest), Value(UNKNOWN)))
 
 
 @transaction.atomic

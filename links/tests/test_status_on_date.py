@@ -142,3 +142,38 @@ def test_a_link_first_recorded_as_proposed_is_unknown_before(new_link, actor, ci
     link = new_link(first_contact=None)
     record(link, actor, cite, "2022-03", "proposed")
     assert both(link, D(2022, 2, 1)) == UNKNOWN
+
+
+def stored(link: Link) -> str:
+    return Link.objects.values_list("current_status", flat=True).get(pk=link.pk)
+
+
+def test_the_stored_current_status_follows_every_event_write(new_link, actor, cite):
+    """Link.current_status answers every "today" query: it must equal the events' answer after each write."""
+    from links.services import current_status_refresh, status_event_update
+
+    link = new_link(first_contact="1950")
+    today = dt.date.today()
+    assert stored(link) == UNKNOWN == both(link, today)
+    record(link, actor, cite, "1960", "active")
+    assert stored(link) == "active" == both(link, today)
+    ended = record(link, actor, cite, "2022-03-02", "ended")
+    record(link, actor, cite, "2001", "paused")  # recorded later, dated earlier: the 2022 end still holds
+    assert stored(link) == "ended" == both(link, today) == both(link, today + dt.timedelta(days=400))
+    status_event_update(actor=actor, event=ended, status="reaffirmed")
+    assert stored(link) == "active" == both(link, today)
+    status_event_update(actor=actor, event=ended, when=PartialDate.parse("1999"))  # now the 2001 pause is latest
+    assert stored(link) == "paused" == both(link, today)
+    Link.objects.filter(pk=link.pk).update(current_status=UNKNOWN)  # as a bulk loader leaves it
+    assert current_status_refresh(Link.objects.filter(pk=link.pk)) == 1
+    assert stored(link) == "paused"
+
+
+def test_the_status_today_in_the_database_is_the_stored_one_and_earlier_dates_use_the_events(new_link, actor, cite):
+    link = new_link(first_contact="1950")
+    record(link, actor, cite, "1960", "active")
+    record(link, actor, cite, "2022-03", "ended")
+    Link.objects.filter(pk=link.pk).update(current_status="paused")  # tampered: shows which path answers
+    assert status_in_db(link, dt.date.today()) == "paused"
+    assert status_in_db(link, D(2021, 1, 1)) == "active"
+    assert status_in_db(link, D(2023, 1, 1)) == "ended"
