@@ -177,10 +177,20 @@ class Party(models.Model):
         max_length=200, blank=True, help_text="Optional, e.g. 'established municipality' or 'newly merged district'."
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # Where the party is: its place's (or its institution's place's) country and first-level
+    # subdivision, copied here on save and kept by the services that move places and institutions
+    # (links.services.party_locations_refresh). "Links with a party in Germany" is then one index
+    # range on parties, not a join through places for every party of the registry.
+    country = models.CharField(max_length=2, blank=True, default="", editable=False)
+    subdivision = models.CharField(max_length=6, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["position", "id"]
         verbose_name_plural = "parties"
+        indexes = [
+            models.Index(fields=["country", "link"], name="party_country_link"),
+            models.Index(fields=["subdivision", "link"], name="party_subdivision_link"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(place__isnull=False) & models.Q(institution__isnull=True))
@@ -193,6 +203,11 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        home = self.home_place
+        self.country, self.subdivision = home.country, home.subdivision
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

@@ -147,15 +147,13 @@ class LinkSearch:
 
 
 def _parties_in(country: str) -> QuerySet[Party]:
-    """Parties in `country` (a place there, or an institution in a place there), by the country index."""
-    return Party.objects.filter(Q(place__country=country) | Q(institution__place__country=country))
+    """Parties in `country` (a place there, or an institution in a place there): one index range."""
+    return Party.objects.filter(country=country)
 
 
 def _with_party_in(country: str) -> Q:
-    """Links with a party in `country`: two indexed lookups (places, institutions' places), not one OR scan."""
-    return Q(pk__in=Party.objects.filter(place__country=country).values("link_id")) | Q(
-        pk__in=Party.objects.filter(institution__place__country=country).values("link_id")
-    )
+    """Links with a party in `country`, read from the (country, link) index of parties."""
+    return Q(pk__in=_parties_in(country).order_by().values("link_id"))
 
 
 # A word matching more places or links than this stays a sub-select (a rare, broad query such
@@ -265,10 +263,7 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
         else:
             links = links.filter(_with_party_in(search.partner_country))
     if search.subdivision:
-        in_subdivision = Party.objects.filter(
-            Q(place__subdivision=search.subdivision) | Q(institution__place__subdivision=search.subdivision)
-        )
-        links = links.filter(pk__in=in_subdivision.values("link_id"))
+        links = links.filter(pk__in=Party.objects.filter(subdivision=search.subdivision).order_by().values("link_id"))
     if search.kind:
         links = links.filter(kind=search.kind)
     if search.purpose:
@@ -294,15 +289,24 @@ def status_breakdown(search: LinkSearch, today: dt.date | None = None) -> list[t
     return sorted(counts, key=lambda pair: (-pair[1], pair[0]))
 
 
+# What a list of links shows of each party's place: fetching only these columns halves the cost
+# of a page of rows (fewer values to convert, no timestamps).
+LISTED_PLACE_FIELDS = ("id", "name", "kind", "country", "subdivision", "geonames_id")
+
+
 def with_list_data(links: QuerySet[Link]) -> QuerySet[Link]:
     """Everything a list of links shows, fetched in a constant number of queries."""
-    return links.prefetch_related(
-        Prefetch(
-            "parties",
-            queryset=Party.objects.select_related("place", "institution__place").order_by("position", "id"),
-        ),
-        "purposes",
-    )
+    place_fields = [f"place__{name}" for name in LISTED_PLACE_FIELDS]
+    parties = (
+        Party.objects.select_related("place", "institution__place")
+        .only(
+            "link_id", "place_id", "institution_id", "role", "position", *place_fields,
+            "institution__name", "institution__kind", "institution__place_id",
+            *(f"institution__{name}" for name in place_fields),
+        )
+        .order_by("position", "id")
+    )  # fmt: skip
+    return links.prefetch_related(Prefetch("parties", queryset=parties), "purposes")
 
 
 def link_for_page(pk: int) -> Link:

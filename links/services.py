@@ -293,6 +293,21 @@ def status_event_update(
     return event
 
 
+def party_locations_refresh(parties: QuerySet[Party]) -> int:
+    """Copy each party's home place's country and subdivision onto it (Party.country), in one UPDATE.
+
+    Called in the same transaction when a place changes country or subdivision, or an institution
+    moves to another place; returns how many parties were updated.
+    """
+
+    def of_home(column: str) -> Coalesce:
+        own = Place.objects.filter(pk=OuterRef("place_id")).values(column)[:1]
+        institutions = Place.objects.filter(institutions__pk=OuterRef("institution_id")).values(column)[:1]
+        return Coalesce(Subquery(own), Subquery(institutions))
+
+    return parties.update(country=of_home("country"), subdivision=of_home("subdivision"))
+
+
 def current_status_refresh(links: QuerySet[Link]) -> int:
     """Set Link.current_status of `links` from their latest events, in one UPDATE; returns how many.
 
@@ -325,7 +340,7 @@ def links_create_imported(
             raise ValidationError(f"A link needs two different parties; {first} is on both sides.")
     links = Link.objects.bulk_create(Link(kind=kind) for _ in pairs)
     Party.objects.bulk_create(
-        Party(link=link, place=place, position=position)
+        Party(link=link, place=place, position=position, country=place.country, subdivision=place.subdivision)
         for link, pair in zip(links, pairs, strict=True)
         for position, place in enumerate(pair)
     )

@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
 from audit.models import ChangeAction
 from audit.services import Actor, change_record, change_records_bulk, snapshot, versioned_update
@@ -82,7 +83,17 @@ def place_update(*, actor: Actor, place: Place, expected_version: int | None = N
         summary=f"Edited place {place.name}",
     )
     place_name_add(place=place, name=place.name, language="en")
+    if {"country", "subdivision"} & set(changes):
+        _relocate_parties(Q(place=place) | Q(institution__place=place))
     return place
+
+
+def _relocate_parties(which: Q) -> None:
+    """Keep the links' copy of where their parties are (Party.country) true after a move."""
+    from links.models import Party  # links depend on places; this is the one way back
+    from links.services import party_locations_refresh
+
+    party_locations_refresh(Party.objects.filter(which))
 
 
 @transaction.atomic
@@ -106,7 +117,7 @@ def institution_update(
 ) -> Institution:
     if "name" in changes:
         changes["folded"] = fold(str(changes["name"]))
-    return versioned_update(
+    versioned_update(
         actor=actor,
         instance=institution,
         changes=changes,
@@ -114,6 +125,9 @@ def institution_update(
         expected_version=expected_version,
         summary=f"Edited institution {institution.name}",
     )
+    if {"place", "place_id"} & set(changes):
+        _relocate_parties(Q(institution=institution))
+    return institution
 
 
 def _latin_only(names: list[str], own_name: str) -> str:

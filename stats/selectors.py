@@ -180,10 +180,6 @@ class LinkStatistics:
 # ---------------------------------------------------------------- the queries
 
 
-def _party_country() -> Coalesce:
-    return Coalesce(F("place__country"), F("institution__place__country"))
-
-
 def home_links(search: LinkSearch, country: str, today: dt.date) -> QuerySet[Link]:
     """Links matching `search` that have a party in `country`, unordered, with `status_on_date`.
 
@@ -211,7 +207,7 @@ def partner_parties(link_ids: QuerySet | list[int], country: str, intra_national
     Parties outside `country`, and all the parties of the `intra_national` links (those with two
     or more parties in `country`: each is the other's partner).
     """
-    parties = Party.objects.filter(link__in=link_ids).annotate(partner_country=_party_country())
+    parties = Party.objects.filter(link__in=link_ids).annotate(partner_country=F("country"))
     outside = ~Q(partner_country=country)
     return parties.filter(outside | Q(link__in=intra_national) if intra_national else outside)
 
@@ -233,7 +229,7 @@ def _unusual_links(link_ids: QuerySet | list[int], country: str) -> tuple[QueryS
     Both are few in any registry, so both come back as lists of ids, unless there are more than
     MATERIALISE_AT_MOST of them, when they stay sub-selects.
     """
-    in_country = Q(place__country=country) | Q(institution__place__country=country)
+    in_country = Q(country=country)
     shapes = (
         Party.objects.filter(link__in=link_ids)
         .values("link")

@@ -101,8 +101,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles the status-on-date query for ~0.9 s on every statistics page
-    # while saving nothing at this size: off unless asked for.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", os.environ.get("PG_OPTIONS", "-c jit=off"))
+    # while saving nothing at this size: off unless asked for. random_page_cost 1.1 (from 4) tells
+    # the planner an index probe is cheap, as it is when the registry sits in memory or on SSD:
+    # it then drives a country filter from the index instead of scanning every party.
+    PG_OPTIONS_DEFAULT = "-c jit=off -c random_page_cost=1.1"
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", os.environ.get("PG_OPTIONS", PG_OPTIONS_DEFAULT)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -107,3 +107,39 @@ def test_the_database_refuses_a_citation_of_nothing(source):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Citation.objects.create(source=source, quote="orphan")
+
+
+def links_with_a_party_in(country: str = "", subdivision: str = "") -> set[int]:
+    from links.selectors import LinkSearch, search_links
+
+    return set(search_links(LinkSearch(country=country, subdivision=subdivision)).values_list("pk", flat=True))
+
+
+def test_a_link_is_found_by_country_after_its_place_or_institution_moves(towns, actor, cite, make_place):
+    """Party.country copies where each party is; moving a place or an institution must carry it along."""
+    from places.services import institution_create, institution_update, place_update
+
+    testford, probestadt, _ = towns
+    school = institution_create(actor=actor, name="Lycée Test", kind="school", place=make_place("Lyon", "FR"))
+    link = link_create(actor=actor, parties=[testford, school], kind="formal", citations=cite())
+    assert link.pk in links_with_a_party_in("FR") and link.pk not in links_with_a_party_in("DE")
+    institution_update(actor=actor, institution=school, place=probestadt)
+    assert link.pk in links_with_a_party_in("DE") and link.pk not in links_with_a_party_in("FR")
+    place_update(actor=actor, place=testford, country="IE", subdivision="")
+    assert link.pk in links_with_a_party_in("IE") and link.pk not in links_with_a_party_in("GB")
+    place_update(actor=actor, place=testford, country="GB", subdivision="GB-SCT")
+    assert link.pk in links_with_a_party_in(subdivision="GB-SCT")
+    for party in Party.objects.select_related("place", "institution__place"):
+        assert (party.country, party.subdivision) == (party.home_place.country, party.home_place.subdivision)
+
+
+def test_imported_links_know_where_their_parties_are(towns, actor, source):
+    from links.services import links_create_imported
+    from sources.services import CitationSpec
+
+    testford, probestadt, essaiville = towns
+    links_create_imported(
+        actor=actor, pairs=[(testford, probestadt), (probestadt, essaiville)], citation=CitationSpec(source=source)
+    )
+    assert sorted(Party.objects.values_list("country", flat=True)) == ["DE", "DE", "FR", "GB"]
+    assert len(links_with_a_party_in("DE")) == 2
