@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -326,23 +327,53 @@ def current_status_refresh(links: QuerySet[Link]) -> int:
     return links.update(current_status=Coalesce(Subquery(latest), Value(UNKNOWN)))
 
 
-@transaction.atomic
-def links_create_imported(
-    *, actor: Actor, pairs: Sequence[tuple[Place, Place]], citation: CitationSpec, kind: str = LinkKind.UNSPECIFIED
-) -> list[Link]:
-    """Create many two-party links from an imported list, each citing the list, logged like any write.
+@dataclass(frozen=True)
+class LinkSpec:
+    """One link of a bulk load: its parties (places or institutions), kind, dates and purposes."""
 
-    The bulk path of link_create for imports: the rules it checks per link (two distinct
-    parties, a citation) hold by construction here, and the database constraints still apply.
+    parties: tuple[Place | Institution, ...]
+    kind: str = LinkKind.UNSPECIFIED
+    first_contact: PartialDate | None = None
+    agreement: PartialDate | None = None
+    purposes: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def links_create_bulk(*, actor: Actor, specs: Sequence[LinkSpec], citation: CitationSpec) -> list[Link]:
+    """Create many links at once (imports, the scale generator), each citing `citation`, logged like any write.
+
+    The bulk path of link_create: each link is checked as link_create checks it (two or more
+    distinct parties, a known kind and purposes, dates in order and not in the future) before
+    anything is written, and the database constraints still apply.
     """
-    for first, second in pairs:
-        if first.pk == second.pk:
-            raise ValidationError(f"A link needs two different parties; {first} is on both sides.")
-    links = Link.objects.bulk_create(Link(kind=kind) for _ in pairs)
+    links = []
+    for spec in specs:
+        if len(spec.parties) < 2 or len({(type(p), p.pk) for p in spec.parties}) < len(spec.parties):
+            names = " – ".join(str(p) for p in spec.parties)
+            raise ValidationError(f"A link needs two or more different parties; got {names}.")
+        if spec.kind not in LinkKind.values:
+            raise ValidationError(f"'{spec.kind}' is not a kind of link. Use one of: {', '.join(LinkKind.values)}.")
+        link = Link(kind=spec.kind)
+        _set_dates(link, spec.first_contact, spec.agreement)
+        link.clean()
+        links.append(link)
+    purposes = {p.slug: p for p in _purposes({slug for spec in specs for slug in spec.purposes})}
+    Link.objects.bulk_create(links)
     Party.objects.bulk_create(
-        Party(link=link, place=place, position=position, country=place.country, subdivision=place.subdivision)
-        for link, pair in zip(links, pairs, strict=True)
-        for position, place in enumerate(pair)
+        Party(
+            link=link,
+            position=position,
+            country=party.place.country if isinstance(party, Institution) else party.country,
+            subdivision=party.place.subdivision if isinstance(party, Institution) else party.subdivision,
+            **{"institution" if isinstance(party, Institution) else "place": party},
+        )
+        for link, spec in zip(links, specs, strict=True)
+        for position, party in enumerate(spec.parties)
+    )
+    Link.purposes.through.objects.bulk_create(
+        Link.purposes.through(link_id=link.pk, purpose_id=purposes[slug].pk)
+        for link, spec in zip(links, specs, strict=True)
+        for slug in spec.purposes
     )
     Citation.objects.bulk_create(
         Citation(
@@ -354,7 +385,101 @@ def links_create_imported(
         actor=actor,
         action=ChangeAction.CREATE,
         targets=links,
-        summaries=[f"Added link {a.name} – {b.name} from {citation.source}" for a, b in pairs],
-        changes=[{"parties": [str(a), str(b)], "kind": kind} for a, b in pairs],
+        summaries=[f"Added link {' – '.join(p.name for p in spec.parties)} from {citation.source}" for spec in specs],
+        changes=[_bulk_link_changes(link, spec) for link, spec in zip(links, specs, strict=True)],
     )
     return links
+
+
+def _bulk_link_changes(link: Link, spec: LinkSpec) -> dict[str, object]:
+    changes: dict[str, object] = {"parties": [str(p) for p in spec.parties], "kind": spec.kind}
+    for field in ("first_contact", "agreement"):
+        if getattr(link, field):
+            changes[field] = str(getattr(link, f"{field}_on"))
+    if spec.purposes:
+        changes["purposes"] = sorted(spec.purposes)
+    return changes
+
+
+def links_create_imported(
+    *, actor: Actor, pairs: Sequence[tuple[Place, Place]], citation: CitationSpec, kind: str = LinkKind.UNSPECIFIED
+) -> list[Link]:
+    """Create many two-party links from an imported list, each citing the list (see links_create_bulk)."""
+    return links_create_bulk(
+        actor=actor, specs=[LinkSpec(parties=pair, kind=kind) for pair in pairs], citation=citation
+    )
+
+
+def _titles(link_ids: Iterable[int]) -> dict[int, str]:
+    """Link.title for many links in one query per 5,000 (a link's name, else its parties' names)."""
+    ids = sorted(set(link_ids))
+    names: dict[int, list[str]] = {pk: [] for pk in ids}
+    own: dict[int, str] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        own |= dict(Link.objects.filter(pk__in=chunk).exclude(name="").values_list("pk", "name"))
+        rows = Party.objects.filter(link__in=chunk).order_by("link", "position", "id")
+        for link_id, place, institution in rows.values_list("link_id", "place__name", "institution__name"):
+            names[link_id].append(institution or place)
+    return {pk: own.get(pk) or " – ".join(names[pk]) or f"Link {pk}" for pk in ids}
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One status event of a bulk load."""
+
+    link: Link
+    when: PartialDate
+    status: str
+    category: str = ""
+    reason: str = ""
+    sequence: int = 0
+
+
+@transaction.atomic
+def status_events_create_bulk(*, actor: Actor, specs: Sequence[EventSpec], citation: CitationSpec) -> list[StatusEvent]:
+    """Record many dated status changes at once (imports, the scale generator), each citing `citation`.
+
+    The bulk path of status_event_record: each event is checked as it checks one (a known status,
+    a date stored as its period's first day, not in the future, not before the link began) before
+    anything is written; the database keeps (link, date, sequence) unique. The links'
+    current_status is refreshed once, at the end, in the same transaction.
+    """
+    events = []
+    for spec in specs:
+        if spec.status not in LinkStatus.values:
+            raise ValidationError(f"'{spec.status}' is not a status. Use one of: {', '.join(LinkStatus.values)}.")
+        event = StatusEvent(
+            link=spec.link,
+            date=spec.when.start,
+            date_precision=spec.when.precision,
+            sequence=spec.sequence,
+            status=spec.status,
+            category=spec.category,
+            reason=spec.reason,
+        )
+        event.clean()
+        events.append(event)
+    StatusEvent.objects.bulk_create(events)
+    titles = _titles({e.link_id for e in events})
+    Citation.objects.bulk_create(
+        Citation(
+            status_event=event,
+            source=citation.source,
+            claim=citation.claim,
+            quote=citation.quote,
+            locator=citation.locator,
+        )
+        for event in events
+    )
+    change_records_bulk(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        targets=events,
+        summaries=[f"{titles[e.link_id]}: {e.get_status_display()} on {e.when}" for e in events],
+        changes=[{"status": e.status, "date": str(e.when), "category": e.category} for e in events],
+    )
+    link_ids = sorted({e.link_id for e in events})
+    for start in range(0, len(link_ids), 5000):
+        current_status_refresh(Link.objects.filter(pk__in=link_ids[start : start + 5000]))
+    return events

@@ -143,3 +143,63 @@ def test_imported_links_know_where_their_parties_are(towns, actor, source):
     )
     assert sorted(Party.objects.values_list("country", flat=True)) == ["DE", "DE", "FR", "GB"]
     assert len(links_with_a_party_in("DE")) == 2
+
+
+def test_bulk_links_and_events_are_checked_like_single_ones_and_write_nothing_when_one_is_wrong(
+    towns, actor, source
+):
+    """The bulk paths (imports, bench/generate.py) refuse what link_create / status_event_record refuse."""
+    import datetime as dt
+
+    from links.services import EventSpec, LinkSpec, links_create_bulk, status_events_create_bulk
+    from sources.services import CitationSpec
+
+    testford, probestadt, essaiville = towns
+    cite = CitationSpec(source=source)
+    good = LinkSpec(parties=(testford, probestadt), kind="formal", agreement=PartialDate.parse("1960"))
+    future = PartialDate.parse((dt.date.today() + dt.timedelta(days=40)).isoformat())
+    records_before = ChangeRecord.objects.count()
+    for bad, words in [
+        (LinkSpec(parties=(testford,)), "two or more different parties"),
+        (LinkSpec(parties=(testford, testford)), "two or more different parties"),
+        (LinkSpec(parties=(testford, essaiville), kind="marriage"), "not a kind of link"),
+        (LinkSpec(parties=(testford, essaiville), agreement=future), "future"),
+        (LinkSpec(parties=(testford, essaiville), purposes=("golf",)), "Unknown purpose"),
+    ]:
+        with pytest.raises(ValidationError, match=words):
+            links_create_bulk(actor=actor, specs=[good, bad], citation=cite)
+    assert Link.objects.count() == 0 and Party.objects.count() == 0
+    assert ChangeRecord.objects.count() == records_before
+
+    first, second = links_create_bulk(
+        actor=actor,
+        specs=[good, LinkSpec(parties=(testford, essaiville), kind="friendship", purposes=("culture", "sport"))],
+        citation=cite,
+    )
+    assert sorted(second.purposes.values_list("slug", flat=True)) == ["culture", "sport"]
+    assert first.agreement_on == PartialDate.parse("1960") and first.citations.count() == 1
+    records_before = ChangeRecord.objects.count()
+    for bad, words in [
+        (EventSpec(first, PartialDate.parse("1950"), "active"), "before the link began"),
+        (EventSpec(first, future, "active"), "future"),
+        (EventSpec(first, PartialDate.parse("1970"), "dormant"), "not a status"),
+    ]:
+        with pytest.raises(ValidationError, match=words):
+            status_events_create_bulk(
+                actor=actor, specs=[EventSpec(first, PartialDate.parse("1961"), "active"), bad], citation=cite
+            )
+    assert StatusEvent.objects.count() == 0 and ChangeRecord.objects.count() == records_before
+
+    status_events_create_bulk(
+        actor=actor,
+        specs=[
+            EventSpec(first, PartialDate.parse("1961"), "active", category="founding"),
+            EventSpec(first, PartialDate.parse("2022-03"), "paused", category="war"),
+            EventSpec(second, PartialDate.parse("1999"), "proposed"),
+        ],
+        citation=cite,
+    )
+    assert dict(Link.objects.values_list("pk", "current_status")) == {first.pk: "paused", second.pk: "proposed"}
+    summaries = set(ChangeRecord.objects.values_list("summary", flat=True))
+    assert any(s.startswith("Testford – Probestadt: paused on") for s in summaries), summaries
+    assert StatusEvent.objects.get(link=first, status="paused").citations.count() == 1
