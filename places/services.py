@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from audit.models import ChangeAction
 from audit.services import Actor, change_record, change_records_bulk, snapshot, versioned_update
 from core.text import fold
-from places.models import GazetteerEntry, Institution, Place, PlaceKind, PlaceName
+from places.models import GazetteerEntry, Institution, InstitutionKind, Place, PlaceKind, PlaceName
 
 PLACE_FIELDS = [
     "name", "kind", "country", "subdivision", "geonames_id", "wikidata_id",
@@ -109,6 +110,32 @@ def institution_create(*, actor: Actor, name: str, kind: str, place: Place, note
         changes=snapshot(institution, ["name", "kind", "place_id", "note"]),
     )
     return institution
+
+
+@transaction.atomic
+def institutions_create_bulk(*, actor: Actor, rows: Sequence[tuple[str, str, Place]]) -> list[Institution]:
+    """Create many institutions at once from (name, kind, place) rows, logged like institution_create.
+
+    Each is checked as institution_create checks it (a name, a known kind) before anything is
+    written; the database keeps a name unique within its place.
+    """
+    institutions = []
+    for name, kind, place in rows:
+        if not name.strip():
+            raise ValidationError("An institution needs a name.")
+        if kind not in InstitutionKind.values:
+            raise ValidationError(
+                f"'{kind}' is not a kind of institution. Use one of: {', '.join(InstitutionKind.values)}."
+            )
+        institutions.append(Institution(name=name.strip(), kind=kind, place=place, folded=fold(name)))
+    Institution.objects.bulk_create(institutions)
+    change_records_bulk(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        targets=institutions,
+        summaries=[f"Added institution {i.name} in {i.place.name}" for i in institutions],
+    )
+    return institutions
 
 
 @transaction.atomic
