@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 
 from core.partial_dates import PartialDate
 from core.text import fold
-from links.models import RESULTING_STATUS, UNKNOWN, Link, LinkStatus, Party, StatusEvent
+from links.models import HAS_OWN_TEXT, RESULTING_STATUS, UNKNOWN, Link, LinkStatus, Party, StatusEvent
 from places.models import Institution, PlaceName
 
 # A link whose first recorded event pauses, ends or reaffirms it was evidently active before
@@ -204,7 +204,11 @@ def _word_match(word: str) -> tuple[list[IdSet], list[IdSet]]:
     by_party = _ids_or_query(parties.order_by().values_list("link_id", flat=True).distinct())
     # The links' own names and descriptions: one scan, each match flagged by where it was found.
     in_name = Case(When(name__icontains=word, then=Value(1)), default=Value(0), output_field=IntegerField())
-    own_text = Link.objects.filter(Q(name__icontains=word) | Q(description__icontains=word)).annotate(in_name=in_name)
+    own_text = (
+        Link.objects.filter(HAS_OWN_TEXT)
+        .filter(Q(name__icontains=word) | Q(description__icontains=word))
+        .annotate(in_name=in_name)
+    )
     found = list(own_text.order_by().values_list("pk", "in_name")[: MATERIALISE_AT_MOST + 1])
     if len(found) <= MATERIALISE_AT_MOST:
         by_name: IdSet = [pk for pk, named in found if named]
