@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from links.models import Link, StatusEvent
+from links.models import Link, Party, StatusEvent
 from links.selectors import with_list_data, with_status_on
 from places.models import Place
 
@@ -15,17 +15,26 @@ def countries_in_registry() -> list[str]:
     return list(Place.objects.order_by().values_list("country", flat=True).distinct())
 
 
+def _link_ids_of_place(place: Place) -> QuerySet[Party]:
+    """The ids of the links `place` is a party to, directly or through an institution in it.
+
+    Two index lookups on parties (by place, by the place's few institutions), not a join of
+    every party through institutions.
+    """
+    institutions = list(place.institutions.values_list("pk", flat=True))
+    return Party.objects.filter(Q(place=place) | Q(institution__in=institutions)).values("link_id")
+
+
 def links_of_place(place: Place, on: dt.date) -> QuerySet[Link]:
     """Links the place is a party to, directly or through an institution in it, with status on `on`."""
-    links = Link.objects.filter(Q(parties__place=place) | Q(parties__institution__place=place)).distinct()
+    links = Link.objects.filter(pk__in=_link_ids_of_place(place))
     return with_list_data(with_status_on(links, on)).order_by("pk")
 
 
 def decisions_of_place(place: Place) -> QuerySet[StatusEvent]:
     """Every status event of the place's links, newest first: its history of decisions."""
     return (
-        StatusEvent.objects.filter(Q(link__parties__place=place) | Q(link__parties__institution__place=place))
-        .distinct()
+        StatusEvent.objects.filter(link__in=_link_ids_of_place(place))
         .select_related("link")
         .prefetch_related("link__parties__place", "link__parties__institution", "citations__source")
         .order_by("-date", "-sequence", "-id")
