@@ -14,6 +14,16 @@ from places.services import place_create
 from sources.services import CitationSpec, source_create
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: a rolled-back test can leave a registry version behind
+    (SQLite reuses the ids of rolled-back rows), and cached statistics with it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def actor() -> Actor:
     return Actor.system("test suite")

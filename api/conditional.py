@@ -48,7 +48,7 @@ def data_version() -> DataVersion:
     token = "|".join(
         [
             REPRESENTATION,
-            f"c{change['id'] or 0}",
+            f"c{change['id'] or 0}-{change['at'].isoformat() if change['at'] else ''}",
             f"r{run['id']}-{run['status']}-{run['finished_at']}" if run else "r0",
             timezone.localdate().isoformat(),
         ]

@@ -198,3 +198,31 @@ def test_large_selections_give_the_same_numbers_through_sub_selects(uk_registry,
         {"key": "EU", "label": "Europe", "count": 5},
         {"key": "AS", "label": "Asia", "count": 1},
     ]
+
+
+def test_cached_statistics_are_recomputed_after_every_kind_of_write(uk_registry, places, add_link, actor, cite):
+    """The figures are kept per registry version: a write of any kind must show on the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.partial_dates import PartialDate
+    from links.services import link_update, status_event_record
+    from places.services import place_update
+
+    def totals():
+        return link_statistics(LinkSearch(), "GB").totals
+
+    first = totals()
+    with CaptureQueriesContext(connection) as captured:
+        assert totals() == first
+    assert len(captured) <= 2  # the registry's version only: the figures come from the cache
+    link = uk_registry["testford_probestadt"]  # no events yet: status not recorded
+    status_event_record(actor=actor, link=link, when=PartialDate.parse("2023"), status="ended", citations=cite())
+    after_event = totals()
+    assert after_event["ended"] == first["ended"] + 1
+    link_update(actor=actor, link=link, kind="friendship")
+    assert counts(link_statistics(LinkSearch(), "GB"), "by_kind")["friendship"] >= 1
+    add_link([places("Testford"), places("Kyoto", "JP")], agreement="1990")
+    assert totals()["links"] == after_event["links"] + 1
+    place_update(actor=actor, place=places("Kyoto"), country="KR")
+    assert "KR" in counts(link_statistics(LinkSearch(), "GB"), "partners_by_country")
