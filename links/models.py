@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -96,10 +97,20 @@ class Link(RegistryRecord):
     # today on: the search, the counts and the statistics read it from an index instead of working
     # it out from the events of every link (links.selectors.with_status_on).
     current_status = models.CharField(max_length=12, default=UNKNOWN, editable=False, db_index=True)
+    # When the link began (first contact, else the agreement; the far future when unknown, so that
+    # undated links sort last), kept by the database itself: lists sort by it through an index.
+    began_sort = models.GeneratedField(
+        expression=Coalesce("first_contact", "agreement", models.Value(dt.date(9999, 12, 31))),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["id"], condition=HAS_OWN_TEXT, name="link_has_own_text")]
+        indexes = [
+            models.Index(fields=["id"], condition=HAS_OWN_TEXT, name="link_has_own_text"),
+            models.Index(fields=["began_sort", "id"], name="link_began_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(current_status__in=CURRENT_STATUSES), name="link_current_status_valid"

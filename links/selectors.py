@@ -284,7 +284,8 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
     links = with_status_on(links, on)
     if search.status:
         links = links.filter(status_on_date__in=search.status)
-    return links.order_by(*ordering, Coalesce(F("first_contact"), F("agreement")).asc(nulls_last=True), "pk")
+    # Earliest first, undated last: Link.began_sort, read in order from its index.
+    return links.order_by(*ordering, "began_sort", "pk")
 
 
 def status_breakdown(search: LinkSearch, today: dt.date | None = None) -> list[tuple[str, int]]:
