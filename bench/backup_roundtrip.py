@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -53,42 +54,42 @@ def main() -> None:
         print(f"{step}: {figures[f'{step}_s']} s", flush=True)
         return result
 
-    plain = folder / f"plain{EXTENSIONS[kind]}"
-    timed("backup", lambda: database_backup(plain))
-    backup = folder / f"hub{EXTENSIONS[kind]}"
-    reference = timed("backup_with_checksums", lambda: database_backup(backup, checksums=True)).checksums
-    figures["backup_bytes"] = backup.stat().st_size
-    figures["tables"] = len(reference)
-    figures["rows"] = sum(count for count, _digest in reference.values())
-
-    if kind == "sqlite":
-        figures["database_bytes"] = Path(source["NAME"]).stat().st_size
-        scratch_name = str(folder / "scratch.sqlite3")
-        if Path(scratch_name).resolve() == Path(source["NAME"]).resolve():
-            sys.exit("The scratch copy would be the source database itself: refusing.")
-    else:
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT pg_database_size(current_database())")
-            figures["database_bytes"] = cursor.fetchone()[0]
-        scratch_name = f"{source['NAME']}_roundtrip_{os.getpid()}"
-        _pg_admin(source, f'CREATE DATABASE "{scratch_name}"')
-    connections.settings[SCRATCH] = {**source, "NAME": scratch_name}
     try:
-        result = timed("restore_total", lambda: database_restore(backup, using=SCRATCH, safety_dir=folder))
-        figures["restore_s"] = round(result.seconds, 2)  # the restore alone, without safety backup and checks
-        copy = timed("checksums", lambda: table_checksums(using=SCRATCH))
-        problems = checksums_compare(reference, copy)
-        figures["restore_verified_by_checksums_file"] = result.checksums_checked and not result.checksum_problems
-        figures["equal"] = not problems
-        figures["problems"] = problems
-        figures["migration_notes"] = result.migration_notes
+        plain = folder / f"plain{EXTENSIONS[kind]}"
+        timed("backup", lambda: database_backup(plain))
+        backup = folder / f"hub{EXTENSIONS[kind]}"
+        reference = timed("backup_with_checksums", lambda: database_backup(backup, checksums=True)).checksums
+        figures["backup_bytes"] = backup.stat().st_size
+        figures["tables"] = len(reference)
+        figures["rows"] = sum(count for count, _digest in reference.values())
+
+        if kind == "sqlite":
+            figures["database_bytes"] = Path(source["NAME"]).stat().st_size
+            scratch_name = str(folder / "scratch.sqlite3")
+            if Path(scratch_name).resolve() == Path(source["NAME"]).resolve():
+                sys.exit("The scratch copy would be the source database itself: refusing.")
+        else:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_database_size(current_database())")
+                figures["database_bytes"] = cursor.fetchone()[0]
+            scratch_name = f"{source['NAME']}_roundtrip_{os.getpid()}"
+            _pg_admin(source, f'CREATE DATABASE "{scratch_name}"')
+        connections.settings[SCRATCH] = {**source, "NAME": scratch_name}
+        try:
+            result = timed("restore_total", lambda: database_restore(backup, using=SCRATCH, safety_dir=folder))
+            figures["restore_s"] = round(result.seconds, 2)  # the restore alone, without safety backup and checks
+            copy = timed("checksums", lambda: table_checksums(using=SCRATCH))
+            problems = checksums_compare(reference, copy)
+            figures["restore_verified_by_checksums_file"] = result.checksums_checked and not result.checksum_problems
+            figures["equal"] = not problems
+            figures["problems"] = problems
+            figures["migration_notes"] = result.migration_notes
+        finally:
+            connections[SCRATCH].close()
+            if kind == "postgresql":
+                _pg_admin(source, f'DROP DATABASE IF EXISTS "{scratch_name}"')
     finally:
-        connections[SCRATCH].close()
-        if kind == "postgresql":
-            _pg_admin(source, f'DROP DATABASE IF EXISTS "{scratch_name}"')
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
+        shutil.rmtree(folder, ignore_errors=True)  # the backups, safety backup and scratch file
     print(json.dumps(figures))
     if problems:
         sys.exit("The restored copy differs from the backup: " + "; ".join(problems))
