@@ -56,6 +56,23 @@ def data_version() -> DataVersion:
     return DataVersion(token=token, last_modified=last_modified)
 
 
+def versioned_cache(name: str, parts: object, compute: Callable[[], Any], timeout: int = 24 * 3600) -> Any:
+    """`compute()`'s answer, kept in the cache until the registry changes.
+
+    The key holds the registry's data version, and every write records a change record, so an
+    answer is never older than the data: the first request after a write computes afresh.
+    """
+    from django.core.cache import cache
+
+    digest = hashlib.sha256(f"{data_version().token}|{parts!r}".encode()).hexdigest()
+    key = f"{name}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=timeout)
+    return found
+
+
 def revalidated(view: Callable[..., Any]) -> Callable[..., Any]:
     """Give a GET endpoint ETag and Last-Modified, and answer 304 (no body) when the client's copy is current.
 

@@ -17,12 +17,10 @@ Words used here:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
@@ -530,20 +528,16 @@ def link_statistics(
     record and import run, and the date). Every write records a change record, so a write makes
     the next request compute afresh: the figures are never older than the data.
     """
-    from api.conditional import data_version
+    from api.conditional import versioned_cache
 
     today = today or dt.date.today()
     wanted = tuple(SECTIONS if sections is None else sorted(set(sections)))
-    filters = repr(replace(search, text=None))  # every URL filter; not the looked-up text matches
-    key = (
-        "stats:"
-        + hashlib.sha256(f"{data_version().token}|{filters}|{country.upper()}|{today}|{wanted}".encode()).hexdigest()
+    filters = replace(search, text=None)  # every URL filter; not the looked-up text matches
+    return versioned_cache(
+        "stats",
+        (filters, country.upper(), today, wanted),
+        lambda: compute_link_statistics(search, country, today, wanted),
     )
-    found = cache.get(key)
-    if found is None:
-        found = compute_link_statistics(search, country, today, wanted)
-        cache.set(key, found, timeout=24 * 3600)
-    return found
 
 
 def compute_link_statistics(
