@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -71,6 +71,38 @@ def versioned_cache(name: str, parts: object, compute: Callable[[], Any], timeou
         found = compute()
         cache.set(key, found, timeout=timeout)
     return found
+
+
+def registry_cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a public page to anonymous visitors from the cache while the registry is unchanged.
+
+    Such a page depends only on the registry and its URL, and the cache key holds the registry's
+    data version, so the first view after any write renders afresh: never stale. Signed-in
+    people (whose pages differ: staff see editing links) and anything but a 200 are not cached.
+    settings.PAGE_CACHE=False turns it off (to measure rendering itself).
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+
+    @functools.wraps(view)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated or not settings.PAGE_CACHE:
+            return view(request, *args, **kwargs)
+        digest = hashlib.sha256(f"{data_version().token}|{request.get_full_path()}".encode()).hexdigest()
+        key = f"page:{digest}"
+        kept = cache.get(key)
+        if kept is not None:
+            content, headers = kept
+            response = HttpResponse(content, headers=headers)
+            response["X-Registry-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, dict(response.items())), timeout=3600)
+            response["X-Registry-Cache"] = "miss"
+        return response
+
+    return inner
 
 
 def revalidated(view: Callable[..., Any]) -> Callable[..., Any]:

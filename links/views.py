@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.shortcuts import render
 
+from api.conditional import registry_cached_page
 from links.forms import SearchForm
 from links.models import Link, StatusEvent
 from links.selectors import (
@@ -116,6 +117,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(request, "links/open_data.html", {"licence": LICENCE})
 
 
+@registry_cached_page
 def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     try:
         link = link_for_page(pk)

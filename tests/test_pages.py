@@ -167,3 +167,36 @@ def test_search_counts_links_by_status_on_the_date_and_links_to_each(client, add
     assert response.context["status_counts"] == [("paused", 3), ("unknown", 3)]  # 3 town links, 3 school links
     assert "?partner_country=DE&amp;as_of=2022-12-31&amp;status=paused" in response.content.decode()
     assert "Status on 31 Dec 2022" in response.content.decode()
+
+
+def test_public_pages_come_from_the_cache_until_the_registry_changes(client, admin_client, add_links, actor, source):
+    """A cached page is never stale: any write makes the next view render afresh; staff are never served it."""
+    from links.models import Link
+
+    add_links(1)
+    link = Link.objects.filter(parent__isnull=True).get()
+    url = link.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Registry-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url)
+    assert again["X-Registry-Cache"] == "hit" and again.content == first.content
+    assert len(captured) <= 2  # the registry's version; the page itself comes from the cache
+    status_event_record(
+        actor=actor, link=link, when=PartialDate.parse("2024-05-01"), status="ended",
+        citations=[CitationSpec(source=source)], deciding_body="Extraordinary council meeting",
+    )  # fmt: skip
+    after = client.get(url)
+    assert after["X-Registry-Cache"] == "miss" and b"Extraordinary council meeting" in after.content
+    staff = admin_client.get(url)
+    assert "X-Registry-Cache" not in staff and b"Edit the registry" in staff.content
+    assert b"Edit the registry" not in client.get(url).content
+
+
+def test_the_page_cache_can_be_turned_off(client, add_links, settings):
+    from links.models import Link
+
+    settings.PAGE_CACHE = False
+    add_links(1)
+    url = Link.objects.filter(parent__isnull=True).get().get_absolute_url()
+    assert "X-Registry-Cache" not in client.get(url) and "X-Registry-Cache" not in client.get(url)

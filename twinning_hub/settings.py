@@ -177,5 +177,9 @@ NINJA_NUM_PROXIES = int(os.environ.get("NINJA_NUM_PROXIES", "0")) or None
 if os.environ.get("CACHE_URL") == "db":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hub_cache"}}
 
+# Public pages (link, place) served to anonymous visitors from the cache while the registry is
+# unchanged (api.conditional.registry_cached_page); off to measure rendering itself.
+PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+
 # Search results per page.
 SEARCH_PAGE_SIZE = 25
