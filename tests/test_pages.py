@@ -200,3 +200,21 @@ def test_the_page_cache_can_be_turned_off(client, add_links, settings):
     add_links(1)
     url = Link.objects.filter(parent__isnull=True).get().get_absolute_url()
     assert "X-Registry-Cache" not in client.get(url) and "X-Registry-Cache" not in client.get(url)
+
+
+def test_a_place_with_many_links_shows_them_and_its_decisions_in_pages(client, add_links, hub, monkeypatch):
+    import re
+
+    monkeypatch.setattr("places.views.PLACE_PAGE_SIZE", 4)
+    add_links(3)  # 6 links (3 town links, 3 school sub-links) and 6 decisions
+    first = client.get(hub.get_absolute_url()).content.decode()
+    assert "6 links, 4 a page." in first, first[first.find('id="links"') :][:300]
+    assert first.count('data-label="Link"><a href="/links/') == 4 + 4  # 4 links, 4 of the 6 decisions
+    next_links = re.search(
+        r'<nav class="pagination" aria-label="Pages of links">.*?href="([^"]+)" rel="next"', first, re.S
+    )
+    second = client.get(hub.get_absolute_url() + next_links.group(1).replace("&amp;", "&")).content.decode()
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
+    assert second.count('data-label="Link"><a href="/links/') == 2 + 4  # the last 2 links; decisions still on page 1
+    assert client.get(hub.get_absolute_url() + "?page=2&decisions=2").status_code == 200
+    assert client.get(hub.get_absolute_url() + "?page=abc&decisions=-5").status_code == 200  # bad numbers: page 1
