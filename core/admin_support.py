@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,7 +17,39 @@ def actor_for(request: HttpRequest) -> Actor:
     return Actor(user=request.user)
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete <select>, minus a crash: re-showing a form whose value is not an id.
+
+    To show the chosen row again, Django looks the submitted values up with an `in` lookup; a
+    value such as "abc" raised ValueError there, and 10**30 OverflowError on SQLite, both server
+    errors on a form that should just say "Select a valid choice". Values the field itself would
+    refuse are not looked up (the field's own error message says what is wrong).
+    """
+
+    def optgroups(self, name: str, value: list[str], attr: dict | None = None) -> list:
+        target = self.field.target_field  # the referenced column (the id)
+        low, high = -(2**63), 2**63 - 1
+        kept = []
+        for item in value:
+            try:
+                number = target.to_python(item)
+            except ValidationError:
+                continue
+            if not isinstance(number, int) or low <= number <= high:
+                kept.append(item)
+        return super().optgroups(name, kept, attr)
+
+
+class SafeAutocompleteMixin:
+    """For a ModelAdmin or inline: autocomplete fields use SafeAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ServiceAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """A ModelAdmin whose saves call service functions.
 
     Subclasses implement `create(request, form, formsets)` and `update(request, form, formsets)`,
@@ -27,6 +60,11 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
+        # PostgreSQL refuses text containing NUL (a DataError, so a server error) where SQLite
+        # just finds nothing: the admin's search box and autocomplete drop the character.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Saving happens in save_related, once the inline rows are known too."""

@@ -44,3 +44,27 @@ class VersionedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("edit_version", self.instance.version)
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value as an error message may quote it: at most `limit` characters, so a 10,000-character
+    payload is not echoed back whole."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses an id too big for the database in plain words.
+
+    Django's own checks each id with an `in` lookup, which (unlike `exact`) does not guard
+    against integer overflow: on SQLite an id like 10**30 raised OverflowError, a server error.
+    """
+
+    def _check_values(self, value: object) -> object:
+        for pk in value if isinstance(value, (list, tuple)) else []:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and not -(2**63) <= int(text) < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": shown(text)}
+                )
+        return super()._check_values(value)

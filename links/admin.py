@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin_support import ServiceAdmin, actor_for, live_rows
-from core.forms import PartialDateField, VersionedModelForm
+from core.admin_support import SafeAutocompleteMixin, ServiceAdmin, actor_for, live_rows
+from core.forms import BoundedModelMultipleChoiceField, PartialDateField, VersionedModelForm
 from links.models import Link, Party, StatusEvent
 from links.services import (
     link_create,
@@ -62,7 +62,7 @@ class EventCitationFormSet(CitationFormSet):
     )
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Party
     formset = PartyFormSet
     fields = ["place", "institution", "role"]
@@ -71,7 +71,7 @@ class PartyInline(admin.TabularInline):
     min_num = 0
 
 
-class LinkCitationInline(admin.StackedInline):
+class LinkCitationInline(SafeAutocompleteMixin, admin.StackedInline):
     model = Citation
     fk_name = "link"
     formset = CitationFormSet
@@ -175,6 +175,7 @@ class LinkAdminForm(VersionedModelForm):
         model = Link
         fields = ["name", "kind", "purposes", "parent", "endorsing_body", "description"]
         widgets = {"purposes": forms.CheckboxSelectMultiple}
+        field_classes = {"purposes": BoundedModelMultipleChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
