@@ -20,7 +20,7 @@ from ninja import NinjaAPI, Query, Router, Status
 
 from api import filters, serializers
 from api.conditional import revalidated
-from api.errors import NON_FIELD, ApiError, bad_request, from_django, install, not_found
+from api.errors import NON_FIELD, ApiError, bad_request, from_django, install, not_found, refuse_repeats
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from api.schemas import (
     MAX_ID,
@@ -150,6 +150,7 @@ def list_links(
 def get_link(request: HttpRequest, response: HttpResponse, id: int) -> dict[str, Any]:
     _check_id("link", id)
     as_of = None
+    refuse_repeats(request, "as_of")
     if "as_of" in request.GET:
         form = SearchForm({"as_of": request.GET["as_of"]})
         if not form.is_valid():

@@ -51,6 +51,17 @@ def bad_request(errors: Mapping[str, Iterable[str]], what: str = "") -> ApiError
     return ApiError(400, f"{lead}. " + " ".join(messages), errors)
 
 
+def refuse_repeats(request: HttpRequest, *names: str) -> None:
+    """A 400 if a parameter that takes one value was given several times (limit=1&limit=2)."""
+    errors = {}
+    for name in names:
+        values = request.GET.getlist(name)
+        if len(values) > 1:
+            errors[name] = [f"'{name}' was given {len(values)} times. Give it once."]
+    if errors:
+        raise bad_request(errors, "Some parameters are not valid")
+
+
 def not_found(what: str, pk: object) -> ApiError:
     return ApiError(404, f"There is no {what} with id {pk}.")
 

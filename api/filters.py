@@ -13,7 +13,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
 
-from api.errors import NON_FIELD, bad_request
+from api.errors import NON_FIELD, bad_request, refuse_repeats
+from core.forms import ChoiceField, OneValueEach, shown
 from links.forms import SearchForm
 from links.purposes import PURPOSES
 from links.selectors import LinkSearch
@@ -52,12 +53,12 @@ def _schema(name: str, field: forms.Field) -> dict[str, Any]:
     blank, so the search page's query strings work here unchanged.
     """
     if isinstance(field, forms.MultipleChoiceField):
-        return {"type": "array", "items": {"type": "string", "enum": [v for v, _ in field.choices if v]}}
+        return {"type": "array", "items": {"type": "string", "enum": ["", *(v for v, _ in field.choices if v)]}}
     if isinstance(field, forms.ChoiceField):
         values = CHOICES.get(name) or [v for v, _ in field.choices if v]
         return {"type": "string", "enum": ["", *values]}
     if isinstance(field, forms.BooleanField):
-        return {"type": "boolean", "default": False}
+        return {"anyOf": [{"type": "boolean", "default": False}, EMPTY]}
     if isinstance(field, forms.IntegerField):
         schema: dict[str, Any] = {"type": "integer"}
         if field.min_value is not None:
@@ -130,8 +131,10 @@ def link_search(request: HttpRequest) -> LinkSearch:
     form = SearchForm(request.GET)
     errors = form_errors(form) if not form.is_valid() else {}
     for value in request.GET.getlist("needs_verification"):
-        if value.lower() not in BOOLEAN_WORDS:
-            errors["needs_verification"] = [f"'{value}' is not true or false. Give needs_verification=true or false."]
+        if value and value.lower() not in BOOLEAN_WORDS:  # empty means "any", as for every filter
+            errors["needs_verification"] = [
+                f"'{shown(value)}' is not true or false. Give needs_verification=true or false."
+            ]
     if errors:
         raise bad_request(errors, "Some filters are not valid")
     return form.to_search()
@@ -142,12 +145,12 @@ def _country_code(value: str) -> str:
     code = value.strip().upper()
     if code and not is_country_code(code):
         raise forms.ValidationError(
-            f"'{code}' is not a country code. Use the two-letter ISO code, such as GB, FR or RU."
+            f"'{shown(code)}' is not a country code. Use the two-letter ISO code, such as GB, FR or RU."
         )
     return code
 
 
-class PlaceFilters(forms.Form):
+class PlaceFilters(OneValueEach, forms.Form):
     q = forms.CharField(
         label="Place name",
         required=False,
@@ -160,9 +163,9 @@ class PlaceFilters(forms.Form):
         return _country_code(self.cleaned_data["country"])
 
 
-class SourceFilters(forms.Form):
+class SourceFilters(OneValueEach, forms.Form):
     q = forms.CharField(label="Words of the title or publisher", required=False, max_length=200)
-    kind = forms.ChoiceField(label="Kind of source", required=False, choices=[("", "Any")] + SourceKind.choices)
+    kind = ChoiceField(label="Kind of source", required=False, choices=[("", "Any")] + SourceKind.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,10 +186,15 @@ def stats_country_parameter() -> dict[str, Any]:
 
 
 def stats_country(request: HttpRequest) -> str:
+    refuse_repeats(request, "stats_country")
     code = request.GET.get("stats_country", "").strip().upper() or "GB"
     if not is_country_code(code):
         raise bad_request(
-            {"stats_country": [f"'{code}' is not a country code. Use the two-letter ISO code, such as GB, FR or RU."]},
+            {
+                "stats_country": [
+                    f"'{shown(code)}' is not a country code. Use the two-letter ISO code, such as GB, FR or RU."
+                ]
+            },
             "Some filters are not valid",
         )
     return code

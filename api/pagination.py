@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from api.errors import bad_request
+from api.errors import bad_request, refuse_repeats
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -54,6 +54,7 @@ def paginate(
     `serialize` turns the page's rows (a list) into result items; `count` counts every row
     that matches, on all pages.
     """
+    refuse_repeats(request, "limit", "cursor")
     after = decode_cursor(cursor) if cursor else None
     ordered = rows.order_by("pk")
     count = ordered.count()

@@ -53,6 +53,49 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+class QuotesShortly:
+    """A choice field mixin: "'x' is not one of the choices" quotes at most 40 characters of x."""
+
+    def validate(self, value: object) -> None:
+        try:
+            super().validate(value)
+        except forms.ValidationError as error:
+            params = getattr(error, "params", None) or {}
+            if getattr(error, "code", None) != "invalid_choice" or "value" not in params:
+                raise
+            raise forms.ValidationError(
+                error.message, code=error.code, params={**params, "value": shown(params["value"])}
+            ) from None
+
+
+class ChoiceField(QuotesShortly, forms.ChoiceField):
+    pass
+
+
+class MultipleChoiceField(QuotesShortly, forms.MultipleChoiceField):
+    pass
+
+
+class OneValueEach:
+    """A form mixin: a field that takes one value, given several times (country=GB&country=FR in a
+    hand-made URL), is an error that says so, instead of silently using the last value."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return data
+        for name, field in self.fields.items():
+            if getattr(field.widget, "allow_multiple_selected", False):
+                continue
+            values = getlist(name)
+            if len(values) > 1:
+                label = field.label or name
+                listed = ", ".join(f"'{shown(v, 20)}'" for v in values[:3]) + (" ..." if len(values) > 3 else "")
+                self.add_error(name, f"'{label}' was given {len(values)} times ({listed}). Give it once.")
+        return data
+
+
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A ModelMultipleChoiceField that refuses an id too big for the database in plain words.
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 
+from core.forms import ChoiceField, MultipleChoiceField, OneValueEach, shown
 from core.widgets import FastSelect
 from links.models import LinkKind, LinkStatus, Purpose
 from links.selectors import UNKNOWN, LinkSearch
@@ -32,17 +33,24 @@ def year_field(label: str, example: int) -> forms.IntegerField:
     )
 
 
-class SearchForm(forms.Form):
+class StatusesField(MultipleChoiceField):
+    """Ticked statuses. An empty value (status=) means "any", as it does for every other filter."""
+
+    def to_python(self, value: object) -> list[str]:
+        return [v for v in super().to_python(value) if v != ""]
+
+
+class SearchForm(OneValueEach, forms.Form):
     q = forms.CharField(label="Place, institution or link name", required=False, max_length=200)
     country = forms.CharField(label="A party in country", required=False, widget=FastSelect)
     partner_country = forms.CharField(label="Partner in country", required=False, widget=FastSelect)
-    subdivision = forms.ChoiceField(
+    subdivision = ChoiceField(
         label="UK nation",
         required=False,
         choices=[("", "Any")] + [(code, subdivision_name(code)) for code in UK_NATIONS],
     )
-    kind = forms.ChoiceField(label="Kind of link", required=False, choices=[("", "Any kind")] + LinkKind.choices)
-    purpose = forms.ChoiceField(label="Purpose", required=False)
+    kind = ChoiceField(label="Kind of link", required=False, choices=[("", "Any kind")] + LinkKind.choices)
+    purpose = ChoiceField(label="Purpose", required=False)
     as_of = forms.DateField(
         label="Status on date",
         required=False,
@@ -51,7 +59,7 @@ class SearchForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the date as year-month-day, for example 2022-12-31."},
     )
-    status = forms.MultipleChoiceField(
+    status = StatusesField(
         label="Status on that date", required=False, choices=STATUS_CHOICES, widget=forms.CheckboxSelectMultiple
     )
     year_from = year_field("Began from year", example=1945)
@@ -78,12 +86,17 @@ class SearchForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = (
                 f"'%(value)s' is not one of the choices for '{self.fields[name].label}'. Pick one from the list."
             )
+        self.fields["status"].error_messages["invalid_choice"] = (
+            f"'%(value)s' is not one of the choices for '{self.fields['status'].label}'. Use one of: "
+            + ", ".join(value for value, _label in STATUS_CHOICES)
+            + "."
+        )
 
     def _country(self, name: str) -> str:
         code = self.cleaned_data[name].strip().upper()
         if code and not is_country_code(code):
             raise forms.ValidationError(
-                f"'{code}' is not a country code. Use the two-letter ISO code, such as GB, FR or RU."
+                f"'{shown(code)}' is not a country code. Use the two-letter ISO code, such as GB, FR or RU."
             )
         return code
 
@@ -102,6 +115,18 @@ class SearchForm(forms.Form):
         if as_of and as_of > dt.date.today() + dt.timedelta(days=366 * 5):
             self.add_error("as_of", "That date is far in the future; the registry only knows decisions made so far.")
         return data
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(the field's id, the message) for each error, each message naming its field, for the
+        page's error summary: "Status on date: Enter the date as year-month-day ..."."""
+        items = []
+        for field in self:
+            label = str(field.label)
+            # A list of checkboxes has no one id to point at: point at its first box.
+            anchor = field.id_for_label or f"{field.auto_id}_0"
+            for error in field.errors:
+                items.append((anchor, error if f"'{label}'" in error else f"{label}: {error}"))
+        return items
 
     def to_search(self) -> LinkSearch:
         data = self.cleaned_data
