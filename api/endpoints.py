@@ -80,7 +80,7 @@ api = NinjaAPI(
 install(api)
 
 READ_ERRORS = {304: None, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
-WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
 LIST_ERRORS = {304: None, 400: ErrorOut, 429: ErrorOut}
 
 # One router: a GET and a POST on the same path must share it. Reads are throttled, writes need a token.

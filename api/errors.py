@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -94,6 +95,8 @@ def _plain(error: Mapping[str, Any], field: str) -> str:
         return f"Give a number no bigger than {ctx.get('le', ctx.get('lt'))}."
     if kind == "string_too_long":
         return f"Keep this to {ctx.get('max_length')} characters or fewer."
+    if kind == "string_unicode":
+        return "Give this as valid Unicode text: it holds a lone surrogate such as \\ud800, half of a character."
     if kind == "string_type":
         return "Give this as text (a JSON string)."
     if kind in {"list_type", "tuple_type"}:
@@ -165,6 +168,16 @@ def install(api: NinjaAPI) -> None:
         return api_error(
             request,
             bad_request({NON_FIELD: ["A value is too long or out of range for the registry; nothing was saved."]}),
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
+        return respond(
+            request,
+            413,
+            f"The body is larger than the {limit:g} MB the API accepts in one request; nothing was "
+            "saved. Send long texts (quotes, notes) shorter, or split the work into several requests.",
         )
 
     @api.exception_handler(Http404)

@@ -1,6 +1,7 @@
 """What the API reads and writes, as pydantic schemas: they are the OpenAPI document's components."""
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
@@ -19,13 +20,23 @@ StatusValue = Literal["proposed", "active", "paused", "ended", "unknown"]
 assert set(StatusValue.__args__) == ({s.value for s in LinkStatus} - {LinkStatus.REAFFIRMED} | {UNKNOWN})
 
 
-def _no_nul(value: str) -> str:
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
+    """Text the database can store: no NUL, and no lone UTF-16 surrogate (JSON can spell one as
+    "\\ud800"; neither SQLite nor PostgreSQL can encode it, which used to be a server error)."""
     if "\x00" in value:
         raise ValueError("Text may not contain the NUL character (\\u0000).")
+    if _SURROGATES.search(value):
+        raise ValueError(
+            "Text may not contain a lone surrogate such as \\ud800: it is half of a character, not text. "
+            "Send the whole character (an emoji is one \\ud83d\\ude00 pair, or the character itself)."
+        )
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
+Text = Annotated[str, AfterValidator(_storable)]
 
 
 # ------------------------------------------------------------------ shared
@@ -292,7 +303,8 @@ class StatisticsOut(BaseModel):
 
 # ------------------------------------------------------------------ writes
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Strict: JSON's true is not the id 1, nor "12" the id 12 (pydantic's lax mode took both).
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 DATE_HELP = "A year (1947), a year and month (2018-03) or a full date (2022-03-22)."
 
 
