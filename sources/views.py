@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 
 from sources.models import Source
 from sources.selectors import citations_of, sources_with_counts
@@ -15,7 +15,9 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 def source_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    source = get_object_or_404(Source, pk=pk)
+    source = Source.objects.filter(pk=pk).first()
+    if source is None:
+        raise Http404("There is no source with this number in the registry.")
     if request.path != source.get_absolute_url():
         return HttpResponsePermanentRedirect(source.get_absolute_url())
     citations = citations_of(source)

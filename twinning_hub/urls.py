@@ -10,3 +10,5 @@ urlpatterns = [
     path("statistics/", include("stats.urls")),
     path("api/v1/", include("api.urls")),
 ]
+
+handler400 = "core.views.bad_request"
