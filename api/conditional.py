@@ -73,36 +73,51 @@ def versioned_cache(name: str, parts: object, compute: Callable[[], Any], timeou
     return found
 
 
-def registry_cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def registry_cached_page(
+    *, reads: tuple[str, ...] = ()
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve a public page to anonymous visitors from the cache while the registry is unchanged.
 
-    Such a page depends only on the registry and its URL, and the cache key holds the registry's
-    data version, so the first view after any write renders afresh: never stale. Signed-in
-    people (whose pages differ: staff see editing links) and anything but a 200 are not cached.
-    settings.PAGE_CACHE=False turns it off (to measure rendering itself).
+    Such a page depends only on the registry, its path and the query parameters it `reads`; the
+    cache key holds the registry's data version, so the first view after any write renders
+    afresh: never stale. A request with other parameters is answered but not kept (so a flood
+    of made-up URLs cannot churn the cache). Signed-in people (whose pages differ: staff see
+    editing links) and anything but a 200 are not cached. settings.PAGE_CACHE=False turns it
+    off (to measure rendering itself).
     """
     from django.conf import settings
     from django.core.cache import cache
 
-    @functools.wraps(view)
-    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or request.user.is_authenticated or not settings.PAGE_CACHE:
-            return view(request, *args, **kwargs)
-        digest = hashlib.sha256(f"{data_version().token}|{request.get_full_path()}".encode()).hexdigest()
-        key = f"page:{digest}"
-        kept = cache.get(key)
-        if kept is not None:
-            content, headers = kept
-            response = HttpResponse(content, headers=headers)
-            response["X-Registry-Cache"] = "hit"
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            cacheable = (
+                settings.PAGE_CACHE
+                and request.method in ("GET", "HEAD")
+                and not request.user.is_authenticated
+                and set(request.GET) <= set(reads)
+                and all(len(request.GET.getlist(name)) == 1 for name in request.GET)
+            )
+            if not cacheable:
+                return view(request, *args, **kwargs)
+            parameters = sorted((name, request.GET[name]) for name in request.GET)
+            digest = hashlib.sha256(f"{data_version().token}|{request.path}|{parameters!r}".encode()).hexdigest()
+            key = f"page:{digest}"
+            kept = cache.get(key)
+            if kept is not None:
+                content, headers = kept
+                response = HttpResponse(content, headers=headers)
+                response["X-Registry-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(key, (response.content, dict(response.items())), timeout=3600)
+                response["X-Registry-Cache"] = "miss"
             return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, dict(response.items())), timeout=3600)
-            response["X-Registry-Cache"] = "miss"
-        return response
 
-    return inner
+        return inner
+
+    return decorate
 
 
 def revalidated(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -117,7 +117,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(request, "links/open_data.html", {"licence": LICENCE})
 
 
-@registry_cached_page
+@registry_cached_page(reads=())
 def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     try:
         link = link_for_page(pk)

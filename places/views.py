@@ -16,7 +16,7 @@ from places.selectors import decisions_of_place, links_of_place
 PLACE_PAGE_SIZE = 100
 
 
-@registry_cached_page
+@registry_cached_page(reads=("page", "decisions"))
 def place_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     place = Place.objects.prefetch_related("names", "institutions", "citations__source").filter(pk=pk).first()
     if place is None:
