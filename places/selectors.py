@@ -12,7 +12,12 @@ from places.models import Place
 
 
 def countries_in_registry() -> list[str]:
-    return list(Place.objects.order_by().values_list("country", flat=True).distinct())
+    """The countries the registry holds places in (every search form lists them), kept until it changes."""
+    from api.conditional import versioned_cache  # the API builds on places, not the other way
+
+    return versioned_cache(
+        "countries", (), lambda: list(Place.objects.order_by().values_list("country", flat=True).distinct())
+    )
 
 
 def _link_ids_of_place(place: Place) -> QuerySet[Party]:

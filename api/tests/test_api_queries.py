@@ -51,12 +51,17 @@ def test_lists_cost_the_same_number_of_queries_for_5_and_30_links(client, make_p
 
     assert Link.objects.count() == 0
     add_links(5, make_place, actor, source)
+    for url in LIST_URLS:  # the country list is cached per registry version: count with it warm
+        client.get(url)
     few = [count_queries(client, url) for url in LIST_URLS]
     add_links(25, make_place, actor, source, start=5)
+    for url in LIST_URLS:
+        client.get(url)
     assert client.get(LIST_URLS[0]).json()["count"] == 30
     assert [count_queries(client, url) for url in LIST_URLS] == few
-    # A text query adds four small lookups per word (names, institutions, parties, links' own text).
-    assert max(few) <= 12, few
+    # A text query adds four small lookups per word (names, institutions, parties, links' own text);
+    # two read the registry's version, under which the form's country list is cached.
+    assert max(few) <= 14, few
 
 
 def test_detail_pages_cost_the_same_number_of_queries_whatever_their_size(client, make_place, actor, source):
