@@ -46,7 +46,15 @@ from core.text import fold
 from core.versioning import EditConflict
 from links.forms import SearchForm
 from links.models import EventCategory, Link, LinkKind, LinkStatus
-from links.selectors import link_for_page, search_links, status_on, timeline, with_list_data
+from links.selectors import (
+    link_for_page,
+    search_links,
+    status_breakdown,
+    status_on,
+    timeline,
+    with_list_data,
+    with_text_matched,
+)
 from links.services import link_create, status_event_record
 from places.models import Institution, Place, PlaceName
 from places.selectors import links_of_place
@@ -123,12 +131,19 @@ def _check_id(kind: str, pk: int) -> None:
 def list_links(
     request: HttpRequest, response: HttpResponse, limit: int = LIMIT, cursor: str | None = CURSOR
 ) -> dict[str, Any]:
-    search = filters.link_search(request)
+    search = with_text_matched(filters.link_search(request))  # looked up once for the rows and the count
     today = _today()
     on = search.as_of or today
     rows = with_list_data(search_links(search, today=today))
+    # The status counts are kept per registry version; their sum is the number of matches.
+    count = sum(n for _, n in status_breakdown(search, today=today))
     return paginate(
-        request, rows, limit=limit, cursor=cursor, serialize=lambda page: [serializers.link_out(x, on) for x in page]
+        request,
+        rows,
+        limit=limit,
+        cursor=cursor,
+        serialize=lambda page: [serializers.link_out(x, on) for x in page],
+        count=count,
     )
 
 

@@ -48,16 +48,17 @@ def paginate(
     limit: int,
     cursor: str | None,
     serialize: Callable[[Sequence[M]], list[Any]],
+    count: int | None = None,
 ) -> dict[str, Any]:
     """One page of `rows` in id order: {"results", "next", "count"}, in a constant number of queries.
 
     `serialize` turns the page's rows (a list) into result items; `count` counts every row
-    that matches, on all pages.
+    that matches, on all pages (counted here unless the caller knows it already).
     """
     refuse_repeats(request, "limit", "cursor")
     after = decode_cursor(cursor) if cursor else None
     ordered = rows.order_by("pk")
-    count = ordered.count()
+    count = ordered.count() if count is None else count
     page = ordered.filter(pk__gt=after) if after is not None else ordered
     items = list(page[: limit + 1])
     more = len(items) > limit
