@@ -182,6 +182,18 @@ IdSet = list[int] | QuerySet
 
 
 def _word_match(word: str) -> tuple[list[IdSet], list[IdSet]]:
+    """_word_match_uncached's answer, kept per registry version when it is lists of ids (most words)."""
+    from api.conditional import versioned_cache  # the API builds on links, not the other way
+
+    def lists_or_broad() -> tuple[list[IdSet], list[IdSet]] | str:
+        named, mentioned = _word_match_uncached(word)
+        return (named, mentioned) if all(isinstance(ids, list) for ids in named + mentioned) else "broad"
+
+    found = versioned_cache("text-word", (word,), lists_or_broad)
+    return _word_match_uncached(word) if found == "broad" else found
+
+
+def _word_match_uncached(word: str) -> tuple[list[IdSet], list[IdSet]]:
     """(the link id sets matching `word` on names, those matching it anywhere).
 
     On names: a party's name (in any language, or an institution's) or the link's own name.

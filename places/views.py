@@ -13,7 +13,7 @@ from api.jsonld import place_jsonld
 from places.models import Place
 from places.selectors import decisions_of_place, links_of_place
 
-PLACE_PAGE_SIZE = 100
+PLACE_PAGE_SIZE = 50
 
 
 @registry_cached_page(reads=("page", "decisions"))
@@ -24,7 +24,7 @@ def place_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     if request.path != place.get_absolute_url():
         return HttpResponsePermanentRedirect(place.get_absolute_url())
     today = dt.date.today()
-    # A capital city can hold hundreds of links and thousands of decisions: both come in pages.
+    # A capital city can hold hundreds of links and thousands of decisions: both come in pages of 50.
     links = Paginator(links_of_place(place, today), PLACE_PAGE_SIZE).get_page(request.GET.get("page"))
     decisions = Paginator(decisions_of_place(place), PLACE_PAGE_SIZE).get_page(request.GET.get("decisions"))
     context = {
