@@ -49,6 +49,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "links/home.html", context)
 
 
+SEARCH_PARAMETERS = (
+    "q", "country", "partner_country", "subdivision", "kind", "purpose", "status", "as_of",
+    "year_from", "year_to", "needs_verification", "page",
+)  # fmt: skip
+
+
+@registry_cached_page(reads=SEARCH_PARAMETERS)
 def search(request: HttpRequest) -> HttpResponse:
     """The search page. Every filter is a URL parameter, so a result is a shareable link."""
     form = SearchForm(request.GET)

@@ -220,3 +220,17 @@ def test_a_place_with_many_links_shows_them_and_its_decisions_in_pages(client, a
     assert second.count('data-label="Link"><a href="/links/') == 2 + 4  # the last 2 links; decisions still on page 1
     assert client.get(hub.get_absolute_url() + "?page=2&decisions=2").status_code == 200
     assert client.get(hub.get_absolute_url() + "?page=abc&decisions=-5").status_code == 200  # bad numbers: page 1
+
+
+def test_the_search_page_is_cached_until_the_registry_changes(client, add_links, make_place, actor, source):
+    url = reverse("links:search") + "?country=GB&kind=formal"
+    add_links(1)
+    assert client.get(url)["X-Registry-Cache"] == "miss"
+    assert client.get(url)["X-Registry-Cache"] == "hit"
+    link_create(
+        actor=actor, parties=[make_place("Newtown", "GB"), make_place("Neustadt", "DE")], kind="formal",
+        citations=[CitationSpec(source=source)],
+    )  # fmt: skip
+    fresh = client.get(url)
+    assert fresh["X-Registry-Cache"] == "miss" and b"Newtown" in fresh.content
+    assert "X-Registry-Cache" not in client.get(url + "&status=active&status=paused")  # repeated: not kept
