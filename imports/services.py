@@ -9,13 +9,14 @@ through the places, links and sources services, and is logged.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -66,6 +67,19 @@ class ImportReport:
 
 
 # ------------------------------------------------------------------------------ names to places
+
+
+def _let_others_write() -> None:
+    """Pause briefly after each of the import's write transactions on SQLite, so that other writers get their turn.
+
+    SQLite has one write lock. A writer waiting for it tries again every 100 ms at most (the busy
+    handler's longest sleep), so a loop that commits and at once begins its next transaction can
+    keep a staff member's save waiting until the 20 s busy timeout fails it ("database is
+    locked"). A pause a little longer than that lets every waiting writer try once; it costs a
+    few seconds over a whole import. PostgreSQL locks rows, and queues whoever waits: no pause.
+    """
+    if connection.vendor == "sqlite":
+        time.sleep(0.11)
 
 
 def resolution_key(ref: NameRef, country: CountryRef | None) -> str:
@@ -176,36 +190,41 @@ def _seat_of_borough(gazetteer: Any, ref: NameRef, country: CountryRef) -> Any:
     return None
 
 
+Area = tuple[str, str, str, str, Any]  # _place_for_area's (outcome, name, country, region_code, seat)
+
+
 def _match_into(
     resolution: NameResolution,
     ref: NameRef,
     country: CountryRef | None,
     gazetteer: Any,
     entries: set[int],
-    actor: Actor,
-) -> None:
-    """Fill `resolution` with how `ref` matches: outcome, method, explanation, candidates, place for areas."""
+) -> Area | None:
+    """Fill `resolution` with how `ref` matches: outcome, method, explanation, candidates.
+
+    It only reads. A name that is an area (a country, a region, a district, a borough) returns
+    the area, whose place the caller makes when it writes (_place_for_area).
+    """
     if ref.geonames_id and ref.geonames_id in entries:
         resolution.outcome, resolution.method = Outcome.MATCHED, "geonames id"
         resolution.explanation = f"The source gives GeoNames id {ref.geonames_id}."
         resolution.candidates = [{"geonames_id": ref.geonames_id, "name": ref.name, "country": resolution.country}]
-        return
+        return None
     if country is None:
         resolution.outcome, resolution.method = Outcome.UNMATCHED, "country"
         resolution.explanation = f"'{ref.country}' is not a country we can recognise."
-        return
+        return None
     if gazetteer is None:
         resolution.outcome = Outcome.UNMATCHED
         resolution.explanation = f"GeoNames id {ref.geonames_id} is not in the gazetteer (run load_gazetteer)."
-        return
+        return None
     match = gazetteer.match(ref.name, country, ref.latitude, ref.longitude)
     seat = _seat_of_borough(gazetteer, ref, country) if match.outcome == Outcome.UNMATCHED else None
     if seat is not None:
         # "Berlin – Steglitz-Zehlendorf", "Stari Grad (Sarajevo)": a borough of a city we know.
         resolution.outcome, resolution.method = Outcome.REGION, "borough of a matched city"
         resolution.explanation = f"{ref.name!r} is a part of {seat.name} (GeoNames {seat.geonames_id})."
-        resolution.place = _place_for_area(actor, Outcome.REGION, ref.name, country.code, seat=seat)
-        return
+        return (Outcome.REGION, ref.name, country.code, "", seat)
     resolution.outcome = match.outcome
     resolution.method = match.method[:100]
     resolution.explanation = match.explanation[:500]
@@ -216,12 +235,13 @@ def _match_into(
         # Named as a district ("... Raion"): the partner is the district, not its seat town.
         resolution.outcome = Outcome.REGION
         resolution.explanation = f"{ref.name!r} names a district; its seat is {match.record.name}."[:500]
-        resolution.place = _place_for_area(actor, Outcome.REGION, ref.name, country.code, seat=match.record)
-    elif match.outcome == Outcome.MATCHED:
+        return (Outcome.REGION, ref.name, country.code, "", match.record)
+    if match.outcome == Outcome.MATCHED:
         chosen = {"geonames_id": match.record.geonames_id, "name": match.record.name, "country": match.record.country}
         resolution.candidates = [chosen, *resolution.candidates]
     elif match.outcome in (Outcome.REGION, Outcome.COUNTRY):
-        resolution.place = _place_for_area(actor, match.outcome, match.name, country.code, match.region_code)
+        return (match.outcome, match.name, country.code, match.region_code, None)
+    return None
 
 
 def _distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -244,6 +264,12 @@ def resolve_names(
     A name seen before without coordinates, now given them (the geocoded file after the raw
     one), is checked against them: an open one is matched again with their help, a matched
     one gets its distance and its "more than 50 km" flag.
+
+    The matching (reading the gazetteer, comparing names: half of a whole import's time) comes
+    first and only reads; the writes come after it, in short transactions. SQLite has one write
+    lock for all writers, and while an import held it through the matching (25 s for the Wikipedia
+    list), a status change saved in the admin or the API waited past the 20 s busy timeout and
+    failed with "database is locked" (docs/RELIABILITY.md, "Concurrent writers").
     """
     known = {r.key: r for r in NameResolution.objects.filter(key__in=list(refs)).select_related("place")}
     new_keys = [k for k in refs if k not in known]
@@ -258,6 +284,7 @@ def resolve_names(
     by_geonames = [refs[k][0].geonames_id for k in new_keys if refs[k][0].geonames_id]
     entries = set(GazetteerEntry.objects.filter(geonames_id__in=by_geonames).values_list("geonames_id", flat=True))
     fresh: list[NameResolution] = []
+    areas: dict[str, Area] = {}  # the places to make for names that are areas
     for key in new_keys:
         ref, country = refs[key]
         resolution = NameResolution(
@@ -270,7 +297,8 @@ def resolve_names(
             longitude=ref.longitude,
             occurrences=(occurrences or {}).get(key, 0),
         )
-        _match_into(resolution, ref, country, gazetteer, entries, actor)
+        if area := _match_into(resolution, ref, country, gazetteer, entries):
+            areas[key] = area
         fresh.append(resolution)
     updated: list[NameResolution] = []  # matched again
     measured: list[tuple] = []  # (latitude, longitude, distance_km, far, pk): only measured against
@@ -278,7 +306,8 @@ def resolve_names(
         resolution, (ref, country) = known[key], refs[key]
         resolution.latitude, resolution.longitude = ref.latitude, ref.longitude
         if key in reopen:
-            _match_into(resolution, ref, country, gazetteer, entries, actor)
+            if area := _match_into(resolution, ref, country, gazetteer, entries):
+                areas[key] = area
             updated.append(resolution)
             continue
         if resolution.place is not None and resolution.place.latitude is not None:
@@ -287,15 +316,69 @@ def resolve_names(
             )
             resolution.far = resolution.distance_km > 50
         measured.append((ref.latitude, ref.longitude, resolution.distance_km, resolution.far, resolution.pk))
-    matched_ids = {
-        r.candidates[0]["geonames_id"] for r in fresh + updated if r.outcome == Outcome.MATCHED and not r.place_id
+    places = _places_for(actor, report, fresh + updated, areas)
+    with transaction.atomic():
+        fresh, updated = _still_to_write(known, fresh, updated)
+        _write_resolutions(fresh, updated, measured, places)
+    _let_others_write()
+    known.update({r.key: r for r in fresh})
+    report.counts["names_rechecked_with_coordinates"] += len(updated) + len(measured)
+    return known
+
+
+def _still_to_write(
+    known: dict[str, NameResolution], fresh: list[NameResolution], updated: list[NameResolution]
+) -> tuple[list[NameResolution], list[NameResolution]]:
+    """What is still to write once the write transaction has begun: the names matched before it began
+    may since have been written by another import, or tied to a place by a moderator. Theirs is kept."""
+    taken = NameResolution.objects.filter(key__in=[r.key for r in fresh]).select_related("place")
+    known.update({r.key: r for r in taken})
+    reopened = NameResolution.objects.select_for_update().filter(pk__in=[r.pk for r in updated])
+    tied = [pk for pk, place_id in reopened.values_list("pk", "place_id") if place_id is not None]
+    chosen = {r.key: r for r in NameResolution.objects.filter(pk__in=tied).select_related("place")}
+    known.update(chosen)
+    return [r for r in fresh if r.key not in known], [r for r in updated if r.key not in chosen]
+
+
+def _places_for(
+    actor: Actor, report: ImportReport, resolutions: list[NameResolution], areas: dict[str, Area]
+) -> dict[str, Place]:
+    """The place for each name matched or found to be an area, by key: made where missing, in short transactions.
+
+    Each transaction is whole and may be repeated (an area's place is found again by its
+    external id, a GeoNames place by its id), so a crash between them leaves nothing to repair,
+    and none holds SQLite's write lock for long (100 areas, or BATCH GeoNames places, at a time).
+    """
+    found: dict[str, Place] = {}
+    area_keys = [r.key for r in resolutions if r.key in areas]
+    for start in range(0, len(area_keys), 100):
+        with transaction.atomic():
+            for key in area_keys[start : start + 100]:
+                found[key] = _place_for_area(actor, *areas[key])
+        _let_others_write()
+    wanted = {
+        r.key: r.candidates[0]["geonames_id"] for r in resolutions if r.outcome == Outcome.MATCHED and not r.place_id
     }
-    before = Place.objects.filter(geonames_id__in=matched_ids).count()
-    places = places_from_gazetteer(actor=actor, geonames_ids=matched_ids)
-    report.counts["places_created"] += len(places) - before
+    ids = sorted(set(wanted.values()))
+    places: dict[int, Place] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with transaction.atomic():
+            before = Place.objects.filter(geonames_id__in=chunk).count()
+            made = places_from_gazetteer(actor=actor, geonames_ids=chunk)
+        report.counts["places_created"] += len(made) - before
+        places |= made
+        _let_others_write()
+    return found | {key: places[geonames_id] for key, geonames_id in wanted.items()}
+
+
+def _write_resolutions(
+    fresh: list[NameResolution], updated: list[NameResolution], measured: list[tuple], places: dict[str, Place]
+) -> None:
+    """resolve_names' last writes, in one transaction: new and re-matched resolutions with their places, distances."""
     for resolution in fresh + updated:
-        if resolution.outcome == Outcome.MATCHED and not resolution.place_id:
-            resolution.place = places[resolution.candidates[0]["geonames_id"]]
+        if resolution.key in places:
+            resolution.place = places[resolution.key]
     NameResolution.objects.bulk_create(fresh)
     for resolution in updated:
         resolution.save(
@@ -321,9 +404,6 @@ def resolve_names(
                 f"UPDATE {table} SET latitude = %s, longitude = %s, distance_km = %s, far = %s WHERE id = %s",
                 measured,
             )
-    known.update({r.key: r for r in fresh})
-    report.counts["names_rechecked_with_coordinates"] += len(updated) + len(measured)
-    return known
 
 
 # ------------------------------------------------------------------------------ the import
@@ -442,9 +522,8 @@ def _run_import(
             keys.append(key)
         row_keys.append((row, keys[0], keys[1]))
 
-    with transaction.atomic():
-        occurrences = Counter(k for _, a, b in row_keys for k in (a, b))
-        resolutions = resolve_names(actor=actor, refs=refs, report=report, occurrences=occurrences)
+    occurrences = Counter(k for _, a, b in row_keys for k in (a, b))
+    resolutions = resolve_names(actor=actor, refs=refs, report=report, occurrences=occurrences)
     outcomes = Counter(r.outcome for r in resolutions.values() if r.key in refs)
     report.counts["places_matched"] = sum(
         outcomes[o] for o in (Outcome.MATCHED, Outcome.REGION, Outcome.COUNTRY, Outcome.CHOSEN)
@@ -462,6 +541,7 @@ def _run_import(
         batch = row_keys[start : start + BATCH]
         with transaction.atomic():
             _import_batch(run, batch, resolutions, pairs, listings, seen_links, seen_pairs, actor, citation, report)
+        _let_others_write()
         if progress:
             progress(len(batch))
     with transaction.atomic():
