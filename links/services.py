@@ -375,7 +375,7 @@ def links_create_bulk(*, actor: Actor, specs: Sequence[LinkSpec], citation: Cita
         for link, spec in zip(links, specs, strict=True)
         for slug in spec.purposes
     )
-    Citation.objects.bulk_create(
+    cited = Citation.objects.bulk_create(
         Citation(
             link=link, source=citation.source, claim=citation.claim, quote=citation.quote, locator=citation.locator
         )
@@ -387,6 +387,12 @@ def links_create_bulk(*, actor: Actor, specs: Sequence[LinkSpec], citation: Cita
         targets=links,
         summaries=[f"Added link {' – '.join(p.name for p in spec.parties)} from {citation.source}" for spec in specs],
         changes=[_bulk_link_changes(link, spec) for link, spec in zip(links, specs, strict=True)],
+    )
+    change_records_bulk(  # each citation is logged, as citation_add and citations_add_bulk log theirs
+        actor=actor,
+        action=ChangeAction.CREATE,
+        targets=cited,
+        summaries=[f"Cited {citation.source} for link {c.link_id}"[:300] for c in cited],
     )
     return links
 
@@ -462,7 +468,7 @@ def status_events_create_bulk(*, actor: Actor, specs: Sequence[EventSpec], citat
         events.append(event)
     StatusEvent.objects.bulk_create(events)
     titles = _titles({e.link_id for e in events})
-    Citation.objects.bulk_create(
+    cited = Citation.objects.bulk_create(
         Citation(
             status_event=event,
             source=citation.source,
@@ -478,6 +484,12 @@ def status_events_create_bulk(*, actor: Actor, specs: Sequence[EventSpec], citat
         targets=events,
         summaries=[f"{titles[e.link_id]}: {e.get_status_display()} on {e.when}" for e in events],
         changes=[{"status": e.status, "date": str(e.when), "category": e.category} for e in events],
+    )
+    change_records_bulk(  # each citation is logged, as citation_add and citations_add_bulk log theirs
+        actor=actor,
+        action=ChangeAction.CREATE,
+        targets=cited,
+        summaries=[f"Cited {citation.source} for status event {c.status_event_id}"[:300] for c in cited],
     )
     link_ids = sorted({e.link_id for e in events})
     for start in range(0, len(link_ids), 5000):

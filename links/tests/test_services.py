@@ -145,9 +145,7 @@ def test_imported_links_know_where_their_parties_are(towns, actor, source):
     assert len(links_with_a_party_in("DE")) == 2
 
 
-def test_bulk_links_and_events_are_checked_like_single_ones_and_write_nothing_when_one_is_wrong(
-    towns, actor, source
-):
+def test_bulk_links_and_events_are_checked_like_single_ones_and_write_nothing_when_one_is_wrong(towns, actor, source):
     """The bulk paths (imports, bench/generate.py) refuse what link_create / status_event_record refuse."""
     import datetime as dt
 
