@@ -174,8 +174,20 @@ NINJA_NUM_PROXIES = int(os.environ.get("NINJA_NUM_PROXIES", "0")) or None
 
 # Caches: the rate limit counts in the cache. One process needs nothing more; several gunicorn
 # workers need a shared cache (CACHE_URL=db for Django's database cache after `createcachetable`).
+# The cache also keeps pages and figures per registry version (a page is ~30 KB): CACHE_ENTRIES
+# of them, after which a third is dropped (Django's culling).
+CACHE_ENTRIES = int(os.environ.get("CACHE_ENTRIES", "5000"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": CACHE_ENTRIES}}
+}
 if os.environ.get("CACHE_URL") == "db":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hub_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hub_cache",
+            "OPTIONS": {"MAX_ENTRIES": CACHE_ENTRIES * 10},
+        }
+    }
 
 # Public pages (link, place) served to anonymous visitors from the cache while the registry is
 # unchanged (api.conditional.registry_cached_page); off to measure rendering itself.
