@@ -56,6 +56,11 @@ def data_version() -> DataVersion:
     return DataVersion(token=token, last_modified=last_modified)
 
 
+def versioned_key(name: str, parts: object) -> str:
+    """A cache key for `parts` in the registry as it is now: any write gives every key a new value."""
+    return f"{name}:{hashlib.sha256(f'{data_version().token}|{parts!r}'.encode()).hexdigest()}"
+
+
 def versioned_cache(name: str, parts: object, compute: Callable[[], Any], timeout: int = 24 * 3600) -> Any:
     """`compute()`'s answer, kept in the cache until the registry changes.
 
@@ -64,8 +69,7 @@ def versioned_cache(name: str, parts: object, compute: Callable[[], Any], timeou
     """
     from django.core.cache import cache
 
-    digest = hashlib.sha256(f"{data_version().token}|{parts!r}".encode()).hexdigest()
-    key = f"{name}:{digest}"
+    key = versioned_key(name, parts)
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -101,8 +105,7 @@ def registry_cached_page(
             if not cacheable:
                 return view(request, *args, **kwargs)
             parameters = sorted((name, request.GET[name]) for name in request.GET)
-            digest = hashlib.sha256(f"{data_version().token}|{request.path}|{parameters!r}".encode()).hexdigest()
-            key = f"page:{digest}"
+            key = versioned_key("page", (request.path, parameters))
             kept = cache.get(key)
             if kept is not None:
                 content, headers = kept
