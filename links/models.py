@@ -222,9 +222,14 @@ class Party(models.Model):
         return self.name
 
     def save(self, *args: object, **kwargs: object) -> None:
+        self.locate()
+        super().save(*args, **kwargs)
+
+    def locate(self) -> Party:
+        """Copy where the party is (its home place's country and subdivision); bulk paths call it too."""
         home = self.home_place
         self.country, self.subdivision = home.country, home.subdivision
-        super().save(*args, **kwargs)
+        return self
 
     @property
     def name(self) -> str:

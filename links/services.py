@@ -361,12 +361,8 @@ def links_create_bulk(*, actor: Actor, specs: Sequence[LinkSpec], citation: Cita
     Link.objects.bulk_create(links)
     Party.objects.bulk_create(
         Party(
-            link=link,
-            position=position,
-            country=party.place.country if isinstance(party, Institution) else party.country,
-            subdivision=party.place.subdivision if isinstance(party, Institution) else party.subdivision,
-            **{"institution" if isinstance(party, Institution) else "place": party},
-        )
+            link=link, position=position, **{"institution" if isinstance(party, Institution) else "place": party}
+        ).locate()
         for link, spec in zip(links, specs, strict=True)
         for position, party in enumerate(spec.parties)
     )
