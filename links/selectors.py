@@ -185,12 +185,18 @@ def _word_match(word: str) -> tuple[list[IdSet], list[IdSet]]:
     """_word_match_uncached's answer, kept per registry version when it is lists of ids (most words)."""
     from api.conditional import versioned_cache  # the API builds on links, not the other way
 
+    looked_up: list[tuple[list[IdSet], list[IdSet]]] = []
+
     def lists_or_broad() -> tuple[list[IdSet], list[IdSet]] | str:
-        named, mentioned = _word_match_uncached(word)
-        return (named, mentioned) if all(isinstance(ids, list) for ids in named + mentioned) else "broad"
+        looked_up.append(_word_match_uncached(word))
+        named, mentioned = looked_up[0]
+        return looked_up[0] if all(isinstance(ids, list) for ids in named + mentioned) else "broad"
 
     found = versioned_cache("text-word", (word,), lists_or_broad)
-    return _word_match_uncached(word) if found == "broad" else found
+    if found != "broad":
+        return found
+    # Sub-selects are not kept: use this request's look-up, or make one (a broad word kept as "broad").
+    return looked_up[0] if looked_up else _word_match_uncached(word)
 
 
 def _word_match_uncached(word: str) -> tuple[list[IdSet], list[IdSet]]:
