@@ -26,7 +26,7 @@ def _link_ids_of_place(place: Place) -> QuerySet[Party]:
     Two index lookups on parties (by place, by the place's few institutions), not a join of
     every party through institutions.
     """
-    institutions = list(place.institutions.values_list("pk", flat=True))
+    institutions = [institution.pk for institution in place.institutions.all()]  # prefetched by the page
     return Party.objects.filter(Q(place=place) | Q(institution__in=institutions)).values("link_id")
 
 
