@@ -21,6 +21,8 @@ class ImportRun(models.Model):
         RUNNING = "running", "running"
         FINISHED = "finished", "finished"
         FAILED = "failed", "failed"
+        # Its process died (killed, machine lost) without saying so; found by the next run.
+        INTERRUPTED = "interrupted", "interrupted before it finished"
 
     dataset = models.CharField(max_length=100, help_text="Which list this is a snapshot of.")
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="import_runs")
@@ -31,7 +33,12 @@ class ImportRun(models.Model):
     actor_label = models.CharField(max_length=200, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(max_length=11, choices=Status.choices, default=Status.RUNNING)
+    # Which process runs it and when it last committed a batch: how a later run tells a run
+    # that is still going from one whose process was killed (imports.services.runs_interrupted_mark).
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    progressed_at = models.DateTimeField(null=True, blank=True)
     report = models.JSONField(default=dict, blank=True)
 
     class Meta:

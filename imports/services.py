@@ -9,6 +9,8 @@ through the places, links and sources services, and is logged.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -468,6 +470,7 @@ def import_pairs(
     dataset = dataset or DEFAULT_DATASETS[file_format]
     snapshot_date = snapshot_date or timezone.localdate()
     source = snapshot_source(source_title, file_format, snapshot_date, actor)
+    runs_interrupted_mark()
     run = ImportRun.objects.create(
         dataset=dataset,
         source=source,
@@ -476,6 +479,9 @@ def import_pairs(
         file_format=file_format,
         actor=actor.user,
         actor_label=actor.label,
+        host=socket.gethostname()[:255],
+        pid=os.getpid(),
+        progressed_at=timezone.now(),
     )
     try:
         _run_import(run, result.rows, actor, report, progress)
@@ -487,6 +493,41 @@ def import_pairs(
     run.status, run.finished_at, run.report = ImportRun.Status.FINISHED, timezone.now(), report.as_dict()
     run.save(update_fields=["status", "finished_at", "report"])
     return report
+
+
+# A run on another machine that has committed nothing for this long is taken to have died.
+SILENT_RUN_IS_INTERRUPTED_AFTER = dt.timedelta(hours=1)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
+def runs_interrupted_mark() -> int:
+    """Mark as interrupted the runs still 'running' whose process has died; returns how many.
+
+    A run killed with kill -9 (or by a lost machine) cannot record its own end, so the next run,
+    and check_registry, look for it: on this machine, a run whose process no longer exists; from
+    elsewhere, one that has committed nothing for SILENT_RUN_IS_INTERRUPTED_AFTER. What it had
+    committed stays, consistent, and the next run of the same file completes it.
+    """
+    here = socket.gethostname()[:255]
+    silent_since = timezone.now() - SILENT_RUN_IS_INTERRUPTED_AFTER
+    dead = [
+        run.pk
+        for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING)
+        if (run.host == here and run.pid is not None and run.pid != os.getpid() and not _process_alive(run.pid))
+        or (run.progressed_at or run.started_at) < silent_since
+    ]
+    return ImportRun.objects.filter(pk__in=dead, status=ImportRun.Status.RUNNING).update(
+        status=ImportRun.Status.INTERRUPTED, finished_at=timezone.now()
+    )
 
 
 def _existing_pairs(place_ids: Iterable[int] | None = None) -> dict[frozenset[int], int]:
@@ -541,6 +582,7 @@ def _run_import(
         batch = row_keys[start : start + BATCH]
         with transaction.atomic():
             _import_batch(run, batch, resolutions, pairs, listings, seen_links, seen_pairs, actor, citation, report)
+            ImportRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now())
         _let_others_write()
         if progress:
             progress(len(batch))
