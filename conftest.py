@@ -24,6 +24,12 @@ def empty_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Accounts in tests hash passwords with a cheap hasher: the hashing is Django's, not ours to test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def actor() -> Actor:
     return Actor.system("test suite")

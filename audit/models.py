@@ -50,3 +50,56 @@ class ChangeRecord(models.Model):
     @property
     def who(self) -> str:
         return str(self.actor) if self.actor_id else self.actor_label
+
+
+class PrivilegedKind(models.TextChoices):
+    ROLE_GRANT = "role_grant", "role granted"
+    ROLE_REVOKE = "role_revoke", "role revoked"
+    REVERT = "revert", "change reverted"
+    MODERATION = "moderation", "proposal decided"
+    DATA_EXPORT = "data_export", "personal data exported"
+    ERASURE = "erasure", "account erased"
+    CONTACT_READ = "contact_read", "private contact details read"
+
+
+class PrivilegedAction(models.Model):
+    """The log of privileged actions (role changes, reverts, exports, erasures …).
+
+    Admins read it; nobody edits it: the model offers no update path, the admin is read-only,
+    and the database refuses UPDATE and DELETE on the table (see the migration's triggers).
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=PrivilegedKind.choices)
+    # Whose account or data it concerns, when it concerns a person (kept as a number, so that an
+    # erased account's entries stay readable).
+    subject_user_id = models.BigIntegerField(null=True, blank=True)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    summary = models.CharField(max_length=300)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(actor__isnull=False) | ~models.Q(actor_label=""),
+                name="privileged_action_has_an_actor",
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=PrivilegedKind.values), name="privileged_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("The privileged action log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> None:
+        raise ValueError("The privileged action log is append-only.")

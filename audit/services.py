@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from audit.models import ChangeAction, ChangeRecord
+from audit.models import ChangeAction, ChangeRecord, PrivilegedAction, PrivilegedKind
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,29 @@ def change_record(
         target_id=target.pk,
         summary=summary[:300],
         changes=changes or {},
+    )
+
+
+def privileged_action_log(
+    *,
+    actor: Actor,
+    kind: PrivilegedKind,
+    summary: str,
+    subject_user_id: int | None = None,
+    target: models.Model | None = None,
+    reason: str = "",
+) -> PrivilegedAction:
+    """Append to the log of privileged actions, inside the caller's transaction."""
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    return PrivilegedAction.objects.create(
+        actor=user,
+        actor_label=actor.label or ("" if user else "anonymous"),
+        kind=kind,
+        summary=summary[:300],
+        subject_user_id=subject_user_id,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target.pk if target is not None else None,
+        reason=reason,
     )
 
 

@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "imports",
     "api",
     "stats",
+    "associations",
+    "accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -192,6 +198,50 @@ if os.environ.get("CACHE_URL") == "db":
 # Public pages (link, place) served to anonymous visitors from the cache while the registry is
 # unchanged (api.conditional.registry_cached_page); off to measure rendering itself.
 PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+
+# ---------------------------------------------------------------- accounts (django-allauth)
+# Sign in with an email address; an account can do nothing but read until that address is
+# verified by the link emailed to it. Rate limits (per IP and per address) are allauth's, counted
+# in the cache above: a shared cache (CACHE_URL) makes them hold across workers.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Twinning Hub] "
+ACCOUNT_FORMS = {"signup": "accounts.forms.HubSignupForm"}
+# A field hidden from people: a bot that fills it in is refused without being told why.
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
+ACCOUNT_RATE_LIMITS = {
+    "signup": os.environ.get("SIGNUP_RATE", "5/h/ip"),
+    "login_failed": "10/m/ip,5/5m/key",
+}
+# A sign-up form sent back faster than a person can fill it in is a bot's.
+SIGNUP_MIN_SECONDS = float(os.environ.get("SIGNUP_MIN_SECONDS", "3"))
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Twinning Hub"
+# Admins' powers work only once their account has a second factor (accounts.policy.roles_of).
+ADMIN_SECOND_FACTOR_REQUIRED = env_bool("ADMIN_SECOND_FACTOR_REQUIRED", default=True)
+
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Twinning Hub <hub@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Search results per page.
 SEARCH_PAGE_SIZE = 25

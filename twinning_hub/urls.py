@@ -1,8 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+# One way to sign in, with its rate limits and second factor: the admin site sends people to it.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
     path("", include("links.urls")),
     path("places/", include("places.urls")),
     path("sources/", include("sources.urls")),

@@ -1,0 +1,47 @@
+"""The sign-up form: allauth's, plus a check that a person, not a script, filled it in."""
+
+from __future__ import annotations
+
+import time
+
+from allauth.account.forms import SignupForm
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+_SALT = "accounts.signup.started"
+
+
+class HubSignupForm(SignupForm):
+    """Adds a signed time the form was shown; a reply faster than SIGNUP_MIN_SECONDS is refused.
+
+    Together with allauth's honeypot field (ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD), the rate limit
+    and email verification, this keeps sign-up bots out without a puzzle for people to solve.
+    """
+
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = signing.dumps(time.time(), salt=_SALT)
+        self.fields["email"].help_text = "We send a link to this address; follow it to confirm the account."
+        honeypot = settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD
+        if honeypot in self.fields:
+            # Off-screen by a class, not an inline style (the Content-Security-Policy allows none),
+            # and labelled for anyone whose screen reader finds it.
+            self.fields[honeypot].label = "Leave this field empty"
+            self.fields[honeypot].widget.attrs = {"class": "hp-field", "tabindex": "-1", "autocomplete": "off"}
+
+    def clean_started(self) -> str:
+        token = self.data.get(self.add_prefix("started"), "")
+        try:
+            shown_at = float(signing.loads(token, salt=_SALT, max_age=24 * 3600))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                "This form has expired or was not sent from our sign-up page. Reload the page and try again."
+            ) from None
+        if time.time() - shown_at < settings.SIGNUP_MIN_SECONDS:
+            raise forms.ValidationError(
+                "That was quicker than a person can fill in the form. Wait a few seconds and send it again."
+            )
+        return token

@@ -1,0 +1,211 @@
+"""Who may do what, in one place: the table in the README, as code.
+
+Services call `authorize(actor, action, target)` before they write, so a page, the API and the
+admin site all get the same answer; templates call `can()` only to decide what to offer.
+Processes (imports, the demo loader: `Actor.system`) are run by whoever operates the machine
+and are not checked here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import Role
+
+if TYPE_CHECKING:
+    from audit.services import Actor
+
+
+class Action(StrEnum):
+    PROPOSE = "propose"  # suggest a change that a moderator reviews
+    EDIT = "edit"  # change a record at once, without review
+    RECORD_DECISION = "record_decision"  # record a status event (a council's decision) at once
+    MODERATE = "moderate"  # approve or reject proposals
+    REVERT = "revert"  # undo any change
+    READ_PRIVATE_CONTACTS = "read_private_contacts"
+    MANAGE_ROLES = "manage_roles"
+    READ_PRIVILEGED_LOG = "read_privileged_log"
+
+
+# What each action is called in messages: "You cannot <phrase> …".
+PHRASES = {
+    Action.PROPOSE: "propose changes",
+    Action.EDIT: "change this record directly",
+    Action.RECORD_DECISION: "record a status change directly",
+    Action.MODERATE: "review proposals",
+    Action.REVERT: "revert changes",
+    Action.READ_PRIVATE_CONTACTS: "see these contact details",
+    Action.MANAGE_ROLES: "grant or revoke roles",
+    Action.READ_PRIVILEGED_LOG: "read the log of privileged actions",
+}
+
+
+@dataclass(frozen=True)
+class UserRoles:
+    """One account's live roles, read once (see roles_of)."""
+
+    signed_in: bool = False
+    verified: bool = False  # a verified email address: a contributor
+    moderator: bool = False
+    admin: bool = False  # only with a second factor (see roles_of)
+    admin_needs_second_factor: bool = False  # an admin grant that waits for a second factor
+    association_ids: frozenset[int] = field(default_factory=frozenset)
+    place_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def contributor(self) -> bool:
+        return self.verified
+
+    @property
+    def trusted_everywhere(self) -> bool:
+        return self.moderator or self.admin
+
+    def labels(self) -> list[str]:
+        labels = []
+        if self.admin:
+            labels.append(Role.ADMIN.label)
+        if self.moderator:
+            labels.append(Role.MODERATOR.label)
+        if self.place_ids:
+            labels.append(Role.COUNCIL_OFFICER.label)
+        if self.association_ids:
+            labels.append(Role.ASSOCIATION_EDITOR.label)
+        if self.contributor:
+            labels.append("contributor")
+        return labels or ["visitor"]
+
+
+VISITOR = UserRoles()
+
+
+def roles_of(user: object) -> UserRoles:
+    """The live roles of `user`, cached on the user object for the rest of the request.
+
+    A contributor has a verified email address. An admin grant (or a superuser account) counts
+    only once the account has a second factor (TOTP), unless ADMIN_SECOND_FACTOR_REQUIRED is off;
+    moderators may use one and are not made to.
+    """
+    if user is None or isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
+        return VISITOR
+    if not user.is_active:
+        return VISITOR
+    cached = getattr(user, "_hub_roles", None)
+    if cached is not None:
+        return cached
+    from allauth.account.models import EmailAddress
+
+    grants = list(user.role_grants.filter(revoked_at__isnull=True).values_list("role", "association_id", "place_id"))
+    held = {role for role, _, _ in grants}
+    admin_granted = Role.ADMIN in held or user.is_superuser
+    second_factor = _has_second_factor(user) if admin_granted else False
+    admin = admin_granted and (second_factor or not settings.ADMIN_SECOND_FACTOR_REQUIRED)
+    roles = UserRoles(
+        signed_in=True,
+        verified=EmailAddress.objects.filter(user=user, verified=True).exists(),
+        moderator=Role.MODERATOR in held,
+        admin=admin,
+        admin_needs_second_factor=admin_granted and not admin,
+        association_ids=frozenset(a for role, a, _ in grants if role == Role.ASSOCIATION_EDITOR),
+        place_ids=frozenset(p for role, _, p in grants if role == Role.COUNCIL_OFFICER),
+    )
+    user._hub_roles = roles
+    return roles
+
+
+def _has_second_factor(user: object) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def forget_roles(user: object) -> None:
+    """Drop the roles cached on `user` (after a grant, a revocation or a new second factor)."""
+    if hasattr(user, "_hub_roles"):
+        del user._hub_roles
+
+
+def can(user: object, action: Action, target: object = None) -> bool:
+    """Whether `user` may do `action` to `target` (a link, event, place, association … or nothing)."""
+    roles = roles_of(user)
+    if action is Action.PROPOSE:
+        return roles.contributor
+    if action in (Action.MODERATE, Action.REVERT):
+        return roles.trusted_everywhere
+    if action in (Action.MANAGE_ROLES, Action.READ_PRIVILEGED_LOG):
+        return roles.admin
+    if roles.trusted_everywhere:
+        return action in (Action.EDIT, Action.RECORD_DECISION, Action.READ_PRIVATE_CONTACTS)
+    if action is Action.EDIT:
+        return _in_association_scope(roles, target) or _in_council_scope(roles, target)
+    if action is Action.RECORD_DECISION:
+        return _in_council_scope(roles, target)
+    if action is Action.READ_PRIVATE_CONTACTS:
+        return _in_association_scope(roles, target)
+    return False
+
+
+def authorize(actor: Actor, action: Action, target: object = None) -> None:
+    """Raise PermissionDenied, in plain words, unless `actor` may do `action` to `target`."""
+    if actor.user is None:  # a process run by the operator (import, demo loader)
+        return
+    if can(actor.user, action, target):
+        return
+    roles = roles_of(actor.user)
+    hint = ""
+    if roles.admin_needs_second_factor:
+        hint = " Your admin role works once you have set up a second factor (an authenticator app)."
+    elif not roles.signed_in:
+        hint = " Sign in first."
+    elif not roles.contributor:
+        hint = " Confirm your email address first: follow the link in the email we sent you."
+    elif action in (Action.EDIT, Action.RECORD_DECISION):
+        hint = " You can propose the change instead; a moderator will review it."
+    raise PermissionDenied(f"You cannot {PHRASES[action]}.{hint}")
+
+
+# ---------------------------------------------------------------- scopes
+
+
+def _link_ids(target: object) -> list[int]:
+    """The links a target belongs to: itself, an event's or a party's link."""
+    from links.models import Link, Party, StatusEvent
+
+    if isinstance(target, Link):
+        return [target.pk] if target.pk else []
+    if isinstance(target, (StatusEvent, Party)):
+        return [target.link_id] if target.link_id else []
+    return []
+
+
+def _in_association_scope(roles: UserRoles, target: object) -> bool:
+    from associations.models import Association
+
+    if not roles.association_ids or target is None:
+        return False
+    if isinstance(target, Association):
+        return target.pk in roles.association_ids
+    link_ids = _link_ids(target)
+    return (
+        bool(link_ids)
+        and Association.links.through.objects.filter(
+            link_id__in=link_ids, association_id__in=roles.association_ids
+        ).exists()
+    )
+
+
+def _in_council_scope(roles: UserRoles, target: object) -> bool:
+    from links.models import Party
+    from places.models import Place
+
+    if not roles.place_ids or target is None:
+        return False
+    if isinstance(target, Place):
+        return target.pk in roles.place_ids
+    link_ids = _link_ids(target)
+    return bool(link_ids) and Party.objects.filter(link_id__in=link_ids, place_id__in=roles.place_ids).exists()

@@ -1,0 +1,19 @@
+"""Your account: what you can do here, and the way to your email, password and second factor."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.policy import roles_of
+from accounts.selectors import live_grants_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/home.html",
+        {"roles": roles_of(request.user), "grants": live_grants_of(request.user)},
+    )
