@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 from allauth.account.forms import SignupForm
 from django import forms
 from django.conf import settings
-from django.core import signing
 
-_SALT = "accounts.signup.started"
+from core.antibot import form_shown_problem, form_shown_token
 
 
 class HubSignupForm(SignupForm):
@@ -23,7 +20,7 @@ class HubSignupForm(SignupForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["started"].initial = signing.dumps(time.time(), salt=_SALT)
+        self.fields["started"].initial = form_shown_token()
         self.fields["email"].help_text = "We send a link to this address; follow it to confirm the account."
         honeypot = settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD
         if honeypot in self.fields:
@@ -34,14 +31,7 @@ class HubSignupForm(SignupForm):
 
     def clean_started(self) -> str:
         token = self.data.get(self.add_prefix("started"), "")
-        try:
-            shown_at = float(signing.loads(token, salt=_SALT, max_age=24 * 3600))
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(
-                "This form has expired or was not sent from our sign-up page. Reload the page and try again."
-            ) from None
-        if time.time() - shown_at < settings.SIGNUP_MIN_SECONDS:
-            raise forms.ValidationError(
-                "That was quicker than a person can fill in the form. Wait a few seconds and send it again."
-            )
+        problem = form_shown_problem(token, settings.SIGNUP_MIN_SECONDS)
+        if problem:
+            raise forms.ValidationError(problem)
         return token

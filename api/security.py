@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import math
 import threading
-import time
-from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
@@ -16,6 +12,7 @@ from ninja.throttling import BaseThrottle
 
 from api.models import ApiToken
 from api.tokens import note_use, token_for_key
+from core.ratelimit import client_ip, consume, parse_rate
 
 DEFAULT_ANON_RATE = "120/min"
 TOKEN_HELP = "Send a staff API token in the header 'Authorization: Bearer <key>'."
@@ -72,34 +69,10 @@ class StaffToken(HttpBearer):
         return found
 
 
-@lru_cache(maxsize=16)
-def parse_rate(rate: str) -> tuple[int, int]:
-    """'120/min' -> (120, 60). Periods: s, sec, m, min, h, hour, d, day, optionally with a count ('100/5min')."""
-    periods = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
-    count, _, period = rate.replace(" ", "").partition("/")
-    digits = "".join(ch for ch in period if ch.isdigit())
-    unit = period[len(digits) :]
-    if not count.isdigit() or unit not in periods:
-        raise ValueError(f"API_ANON_RATE must look like '120/min', not {rate!r}.")
-    return int(count), (int(digits) if digits else 1) * periods[unit]
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address. X-Forwarded-For is trusted only as far as NINJA_NUM_PROXIES says."""
-    proxies = getattr(settings, "NINJA_NUM_PROXIES", None)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if proxies and forwarded:
-        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
-        if addresses:
-            return addresses[-min(proxies, len(addresses))]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 class AnonymousReadThrottle(BaseThrottle):
     """At most API_ANON_RATE reads (default 120 a minute) per client address; staff are not limited.
 
-    A fixed window counted with cache.add/incr, which are atomic on shared caches (Redis,
-    Memcached), so several server processes count together when they share a cache.
+    A fixed window in the cache (core.ratelimit), shared by the server's processes when they share one.
     """
 
     def __init__(self) -> None:
@@ -109,19 +82,12 @@ class AnonymousReadThrottle(BaseThrottle):
         self._local.wait = None
         if _is_staff(request):
             return True
-        limit, period = parse_rate(getattr(settings, "API_ANON_RATE", DEFAULT_ANON_RATE))
-        now = time.time()
-        window = int(now // period)
-        key = f"api-anon-rate:{period}:{window}:{client_ip(request)}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
-        if count <= limit:
+        rate = getattr(settings, "API_ANON_RATE", DEFAULT_ANON_RATE)
+        limit, period = parse_rate(rate)
+        wait = consume("api-anon", client_ip(request), rate)
+        if wait is None:
             return True
-        self._local.wait = max(1, math.ceil((window + 1) * period - now))
+        self._local.wait = wait
         self._local.limit, self._local.period = limit, period
         request._api_rate = (limit, period, self._local.wait)
         return False

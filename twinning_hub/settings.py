@@ -224,8 +224,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": os.environ.get("SIGNUP_RATE", "5/h/ip"),
     "login_failed": "10/m/ip,5/5m/key",
 }
-# A sign-up form sent back faster than a person can fill it in is a bot's.
-SIGNUP_MIN_SECONDS = float(os.environ.get("SIGNUP_MIN_SECONDS", "3"))
+# A public form sent back faster than a person can fill it in is a bot's (core.antibot).
+FORM_MIN_SECONDS = float(os.environ.get("FORM_MIN_SECONDS", "3"))
+SIGNUP_MIN_SECONDS = float(os.environ.get("SIGNUP_MIN_SECONDS", str(FORM_MIN_SECONDS)))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Twinning Hub"
 # Admins' powers work only once their account has a second factor (accounts.policy.roles_of).
