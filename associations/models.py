@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
 
 from core.models import RegistryRecord
+from core.text import fold
+
+# The words after /associations/<id>/ that name its other pages, never an association's slug.
+RESERVED_SLUGS = frozenset({"contact", "edit"})
 
 
 class Association(RegistryRecord):
     """A twinning or friendship association, committee or charity that runs one or more links."""
 
     name = models.CharField(max_length=300)
+    # The name folded (case and accents), for the list's search: "Zurich" finds "Zürich".
+    folded = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
     website = models.URLField(blank=True)
     meeting_place = models.CharField(max_length=300, blank=True, help_text="Where it usually meets, in words.")
     description = models.TextField(blank=True)
@@ -24,3 +36,151 @@ class Association(RegistryRecord):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        slug = slugify(self.name)[:80] or "association"
+        if slug in RESERVED_SLUGS:
+            slug = f"{slug}-association"
+        return reverse("associations:detail", kwargs={"pk": self.pk, "slug": slug})
+
+
+def day_in_words(date: dt.date) -> str:
+    """'1 March 2024', for messages."""
+    return f"{date.day} {date:%B %Y}"
+
+
+class CommitteeRoleKind(models.TextChoices):
+    CHAIR = "chair", "chair"
+    SECRETARY = "secretary", "secretary"
+    TREASURER = "treasurer", "treasurer"
+    MEMBERSHIP_SECRETARY = "membership_secretary", "membership secretary"
+    MEMBER = "member", "committee member"
+    OTHER = "other", "other"
+
+
+class CommitteeRole(RegistryRecord):
+    """Who held a committee role, and for which term. A term that ends gets its end date: the row
+    stays, so the association's page can show its past officers as well as its current ones."""
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="committee_roles")
+    person = models.CharField(max_length=200, help_text="The person's name, as they wish it shown.")
+    role = models.CharField(max_length=24, choices=CommitteeRoleKind.choices)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="The role's own title, e.g. 'Vice-chair' (needed for 'other')."
+    )
+    term_start = models.DateField()
+    term_end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["association", "-term_start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(person=""), name="committee_role_has_a_person"),
+            models.CheckConstraint(condition=Q(role__in=CommitteeRoleKind.values), name="committee_role_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(role=CommitteeRoleKind.OTHER) | ~Q(title=""),
+                name="committee_role_other_has_a_title",
+                violation_error_message="A role of kind 'other' needs its title, e.g. 'Vice-chair'.",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=F("term_start")),
+                name="committee_term_ends_after_it_starts",
+                violation_error_message="A term cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} of {self.association}: {self.person}"
+
+    @property
+    def label(self) -> str:
+        """What the role is called on the page: its own title if it has one."""
+        return self.title or self.get_role_display()
+
+    def clean(self) -> None:
+        """The constraints' rules, said against the field to correct (forms show them there)."""
+        errors = {}
+        if self.role == CommitteeRoleKind.OTHER and not self.title.strip():
+            errors["title"] = "Give the role's title, e.g. 'Vice-chair': 'other' says nothing by itself."
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            errors["term_end"] = (
+                f"The term cannot end ({day_in_words(self.term_end)}) "
+                f"before it starts ({day_in_words(self.term_start)})."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Contact(RegistryRecord):
+    """A way to reach the association. Private unless `public`: then only its own editors and
+    moderators see the details, and visitors write through the hub's form instead."""
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="contacts")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. 'Secretary' or 'Membership enquiries'.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    postal_address = models.TextField(max_length=500, blank=True)
+    public = models.BooleanField(
+        default=False, help_text="Show these details to everyone. Off: only the association's editors see them."
+    )
+    removed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["association", "name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="contact_has_a_name"),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone="") | ~Q(postal_address=""),
+                name="contact_has_a_way_to_reach",
+                violation_error_message="Give at least one way to reach this contact: an email address, a phone "
+                "number or a postal address.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.association})"
+
+    def clean(self) -> None:
+        if not (self.email or self.phone.strip() or self.postal_address.strip()):
+            raise ValidationError(
+                {
+                    "email": "Give at least one way to reach this contact: an email address, a phone number or a "
+                    "postal address."
+                }
+            )
+
+
+class ContactMessage(models.Model):
+    """A message a visitor wrote to an association through the hub, forwarded by email.
+
+    Kept so that a recipient can report it as abuse (moderators see reported messages in the
+    admin), and so that a message is forwarded once, after its row is committed.
+    """
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="contact_messages")
+    sender_name = models.CharField(max_length=200)
+    sender_email = models.EmailField()
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    report_reason = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(sender_name=""), name="contact_message_has_a_sender"),
+            models.CheckConstraint(condition=~Q(sender_email=""), name="contact_message_has_a_reply_address"),
+            models.CheckConstraint(condition=~Q(body=""), name="contact_message_has_a_body"),
+            models.CheckConstraint(
+                condition=Q(reported_at__isnull=False) | Q(report_reason=""),
+                name="contact_message_reason_only_when_reported",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message to {self.association} from {self.sender_name} ({self.created_at:%Y-%m-%d %H:%M})"
