@@ -1,0 +1,385 @@
+"""Writes to associations, their committees and contacts, and the messages visitors send them.
+
+Registry writes (an association, its links, committee roles and contacts) each check who may make
+them (accounts.policy.authorize), validate, save and log in one transaction. Nothing is deleted:
+a term that ends gets its end date, a contact that goes is marked removed, and history can undo
+either. The change log keeps a contact's details as they were (so a change can be undone); it is
+read by staff only, never shown to visitors.
+
+Messages from visitors are not registry data: they are stored, then forwarded by email once the
+transaction commits, to addresses the sender never sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from functools import partial
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.policy import Action, authorize
+from associations.models import Association, CommitteeRole, Contact, ContactMessage, day_in_words
+from audit.models import ChangeAction
+from audit.services import Actor, change_record, snapshot, versioned_update
+from core.text import fold
+from links.models import Link
+
+log = logging.getLogger(__name__)
+
+ASSOCIATION_FIELDS = ["name", "website", "meeting_place", "description", "removed"]
+COMMITTEE_FIELDS = ["person", "role", "title", "term_start", "term_end"]
+CONTACT_FIELDS = ["name", "role", "email", "phone", "postal_address", "public", "removed"]
+REPORT_SALT = "associations.report-message"
+
+
+def _stripped(changes: dict[str, object]) -> dict[str, object]:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
+
+
+# ---------------------------------------------------------------- associations
+
+
+@transaction.atomic
+def association_create(
+    *,
+    actor: Actor,
+    name: str,
+    website: str = "",
+    meeting_place: str = "",
+    description: str = "",
+    links: Iterable[Link] = (),
+) -> Association:
+    """Add an association. Only moderators and admins may (an editor's role is scoped to an
+    association that must exist first)."""
+    authorize(actor, Action.EDIT, None)
+    association = Association(
+        name=name.strip(), website=website.strip(), meeting_place=meeting_place.strip(), description=description
+    )
+    association.full_clean()
+    association.save()
+    links = list(links)
+    association.links.set(links)
+    change_record(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=association,
+        summary=f"Added association {association.name}",
+        changes=snapshot(association, ASSOCIATION_FIELDS) | {"links": sorted(link.pk for link in links)},
+    )
+    return association
+
+
+@transaction.atomic
+def association_update(
+    *, actor: Actor, association: Association, expected_version: int | None = None, **changes: object
+) -> Association:
+    """Edit an association's own fields. EditConflict if someone saved it since `expected_version`."""
+    authorize(actor, Action.EDIT, association)
+    versioned_update(
+        actor=actor,
+        instance=association,
+        changes=_stripped(changes),
+        fields=ASSOCIATION_FIELDS,
+        expected_version=expected_version,
+        summary=f"Edited association {association.name}",
+    )
+    if "name" in changes:  # derived, so not in the change log
+        association.folded = fold(association.name)
+        Association.objects.filter(pk=association.pk).update(folded=association.folded)
+    return association
+
+
+@transaction.atomic
+def association_link_add(*, actor: Actor, association: Association, link: Link) -> Association:
+    """Record that the association runs `link`.
+
+    The actor must be able to edit the link as well as the association: an association editor's
+    scope is its association's links, so claiming a link must not be a way to widen it.
+    """
+    authorize(actor, Action.EDIT, association)
+    authorize(actor, Action.EDIT, link)
+    if association.links.filter(pk=link.pk).exists():
+        raise ValidationError(f"{association.name} is already recorded as running {link.title}.")
+    association.links.add(link)
+    change_record(
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        target=association,
+        summary=f"{association.name} runs {link.title}",
+        changes={"links": [None, link.pk]},
+    )
+    return association
+
+
+@transaction.atomic
+def association_link_remove(*, actor: Actor, association: Association, link: Link) -> Association:
+    """Record that the association no longer runs `link` (the link itself is untouched)."""
+    authorize(actor, Action.EDIT, association)
+    if not association.links.filter(pk=link.pk).exists():
+        raise ValidationError(f"{association.name} is not recorded as running {link.title}.")
+    association.links.remove(link)
+    change_record(
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        target=association,
+        summary=f"{association.name} no longer runs {link.title}",
+        changes={"links": [link.pk, None]},
+    )
+    return association
+
+
+# ---------------------------------------------------------------- committee
+
+
+@transaction.atomic
+def committee_role_add(
+    *,
+    actor: Actor,
+    association: Association,
+    person: str,
+    role: str,
+    term_start: dt.date,
+    title: str = "",
+    term_end: dt.date | None = None,
+) -> CommitteeRole:
+    """Record who holds (or held) a committee role, from `term_start`."""
+    authorize(actor, Action.EDIT, association)
+    row = CommitteeRole(
+        association=association,
+        person=person.strip(),
+        role=role,
+        title=title.strip(),
+        term_start=term_start,
+        term_end=term_end,
+    )
+    row.full_clean()
+    row.save()
+    change_record(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=row,
+        summary=f"Added {row.label} {row.person} to {association.name}",
+        changes=snapshot(row, COMMITTEE_FIELDS) | {"association": association.pk},
+    )
+    return row
+
+
+@transaction.atomic
+def committee_role_end(
+    *, actor: Actor, committee_role: CommitteeRole, term_end: dt.date, expected_version: int | None = None
+) -> CommitteeRole:
+    """End a term on `term_end`. The row stays: past officers remain on the association's page."""
+    authorize(actor, Action.EDIT, committee_role.association)
+    if committee_role.term_end is not None:
+        raise ValidationError(
+            {"term_end": f"This term already ended on {day_in_words(committee_role.term_end)}. Nothing was changed."}
+        )
+    versioned_update(
+        actor=actor,
+        instance=committee_role,
+        changes={"term_end": term_end},
+        fields=COMMITTEE_FIELDS,
+        expected_version=expected_version,
+        summary=f"Ended the term of {committee_role.label} {committee_role.person} of {committee_role.association}",
+    )
+    return committee_role
+
+
+# ---------------------------------------------------------------- contacts
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    actor: Actor,
+    association: Association,
+    name: str,
+    role: str = "",
+    email: str = "",
+    phone: str = "",
+    postal_address: str = "",
+    public: bool = False,
+) -> Contact:
+    """Add a way to reach the association; private unless `public`."""
+    authorize(actor, Action.EDIT, association)
+    contact = Contact(
+        association=association,
+        name=name.strip(),
+        role=role.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        postal_address=postal_address.strip(),
+        public=public,
+    )
+    contact.full_clean()
+    contact.save()
+    change_record(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=contact,
+        summary=f"Added a contact to {association.name}",
+        changes=snapshot(contact, CONTACT_FIELDS) | {"association": association.pk},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: Actor, contact: Contact, expected_version: int | None = None, **changes: object
+) -> Contact:
+    """Edit a contact (or restore a removed one with removed=False)."""
+    authorize(actor, Action.EDIT, contact.association)
+    versioned_update(
+        actor=actor,
+        instance=contact,
+        changes=_stripped(changes),
+        fields=CONTACT_FIELDS,
+        expected_version=expected_version,
+        summary=f"Edited a contact of {contact.association.name}",
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_remove(*, actor: Actor, contact: Contact, expected_version: int | None = None) -> Contact:
+    """Remove a contact: it is hidden and gets no messages, and history can bring it back."""
+    authorize(actor, Action.EDIT, contact.association)
+    if contact.removed:
+        raise ValidationError("This contact was already removed. Nothing was changed.")
+    versioned_update(
+        actor=actor,
+        instance=contact,
+        changes={"removed": True},
+        fields=CONTACT_FIELDS,
+        expected_version=expected_version,
+        summary=f"Removed a contact of {contact.association.name}",
+    )
+    return contact
+
+
+# ---------------------------------------------------------------- messages from visitors
+
+
+def contact_addresses(association: Association) -> list[str]:
+    """The addresses a message to the association goes to: every contact's that has one, private
+    or not (the sender sees none of them)."""
+    emails = Contact.objects.filter(association=association, removed=False).exclude(email="")
+    return sorted(set(emails.values_list("email", flat=True)))
+
+
+def can_receive_messages(association: Association) -> bool:
+    return (
+        not association.removed
+        and Contact.objects.filter(association=association, removed=False).exclude(email="").exists()
+    )
+
+
+@transaction.atomic
+def contact_message_send(*, association: Association, sender_name: str, sender_email: str, body: str) -> ContactMessage:
+    """Store a visitor's message and forward it by email once the transaction commits.
+
+    Anyone may write (the page limits how often); an association without a contact address
+    cannot be written to, and nothing is stored.
+    """
+    if not can_receive_messages(association):
+        raise ValidationError(f"{association.name} has no contact address on the hub, so messages cannot be sent.")
+    message = ContactMessage(
+        association=association, sender_name=sender_name.strip(), sender_email=sender_email.strip(), body=body.strip()
+    )
+    message.full_clean()
+    message.save()
+    transaction.on_commit(partial(contact_message_forward, message_id=message.pk))
+    return message
+
+
+def report_token(message: ContactMessage) -> str:
+    """A signed, dated token naming the message: the recipient's "report as abuse" link."""
+    return signing.dumps(message.pk, salt=REPORT_SALT)
+
+
+def report_url(message: ContactMessage) -> str:
+    path = reverse("associations:report", kwargs={"token": report_token(message)})
+    return f"{settings.SITE_URL}{path}"
+
+
+class ReportLinkProblem(Exception):
+    """A report link that is forged, garbled or too old: what to tell the person who followed it."""
+
+
+def message_for_report(token: str) -> ContactMessage:
+    """The message a report link names, or ReportLinkProblem saying why the link does not work."""
+    max_age = dt.timedelta(days=settings.CONTACT_REPORT_DAYS)
+    try:
+        pk = signing.loads(token, salt=REPORT_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise ReportLinkProblem(
+            f"This report link has expired: links work for {settings.CONTACT_REPORT_DAYS} days after the message "
+            "was sent. If the message was abuse, write to the hub's moderators instead."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ReportLinkProblem(
+            "This report link is not valid: it may have been copied incompletely. Copy the whole link from the "
+            "email and try again."
+        ) from exc
+    message = ContactMessage.objects.select_related("association").filter(pk=pk).first()
+    if message is None:
+        raise ReportLinkProblem("This report link names a message the hub no longer holds.")
+    return message
+
+
+def contact_message_report(*, message: ContactMessage, reason: str = "") -> bool:
+    """Mark the message reported, for moderators. A link works once: False if already reported."""
+    updated = ContactMessage.objects.filter(pk=message.pk, reported_at__isnull=True).update(
+        reported_at=timezone.now(), report_reason=reason.strip()[:1000]
+    )
+    if updated:
+        message.refresh_from_db(fields=["reported_at", "report_reason"])
+    return bool(updated)
+
+
+def _email_for(message: ContactMessage, address: str) -> EmailMessage:
+    association = message.association
+    body = (
+        f"{message.sender_name} wrote to {association.name} through Twinning Hub:\n\n"
+        f"{message.body}\n\n"
+        "-- \n"
+        f"Reply to this email to answer {message.sender_name}: your reply goes to the address they gave, "
+        f"{message.sender_email}. The hub did not show them your address.\n\n"
+        f"If this message is spam or abuse, report it to the hub's moderators (the link works once, for "
+        f"{settings.CONTACT_REPORT_DAYS} days):\n{report_url(message)}\n"
+    )
+    return EmailMessage(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Message for {association.name} from {message.sender_name}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        reply_to=[message.sender_email],
+    )
+
+
+def contact_message_forward(*, message_id: int) -> int:
+    """Email the message to each contact address (one email each, so no contact sees another's
+    address), once. Runs after commit; returns how many emails were sent.
+
+    The message is claimed (sent_at set) before sending, so two runs never both send it; if the
+    mail server fails, the claim is released and the message stays unsent for a retry.
+    """
+    claimed_at = timezone.now()
+    if not ContactMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(sent_at=claimed_at):
+        return 0
+    message = ContactMessage.objects.select_related("association").get(pk=message_id)
+    emails = [_email_for(message, address) for address in contact_addresses(message.association)]
+    try:
+        return get_connection().send_messages(emails) or 0
+    except Exception:  # the mail server: keep the message unsent rather than fail the sender's page
+        log.exception("Could not forward contact message %s", message_id)
+        ContactMessage.objects.filter(pk=message_id, sent_at=claimed_at).update(sent_at=None)
+        return 0
