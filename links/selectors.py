@@ -343,6 +343,7 @@ def with_list_data(links: QuerySet[Link]) -> QuerySet[Link]:
 
 def link_for_page(pk: int) -> Link:
     """One link with everything its page shows."""
+    from associations.models import Association  # associations build on links, not the other way
     from sources.models import Citation
 
     citations = Citation.objects.select_related("source").order_by("id")
@@ -365,6 +366,7 @@ def link_for_page(pk: int) -> Link:
             "listings__last_source",
             "listings__gaps__source",
             Prefetch("sub_links", queryset=with_list_data(with_status_on(Link.objects.all(), dt.date.today()))),
+            Prefetch("associations", queryset=Association.objects.filter(removed=False).only("id", "name")),
         )
         .get(pk=pk)
     )

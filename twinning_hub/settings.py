@@ -278,3 +278,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Search results per page.
 SEARCH_PAGE_SIZE = 25
+
+# ---------------------------------------------------------------- associations' contact form
+# Messages a visitor may send through the hub (associations.views.contact): per client address,
+# and to any one association from everyone together (so many addresses cannot flood one inbox).
+# Counted in the cache, like the API's limit. A "report as abuse" link works for this many days.
+CONTACT_RATE = os.environ.get("CONTACT_RATE", "5/h")
+CONTACT_ASSOCIATION_RATE = os.environ.get("CONTACT_ASSOCIATION_RATE", "20/d")
+CONTACT_REPORT_DAYS = int(os.environ.get("CONTACT_REPORT_DAYS", "30"))

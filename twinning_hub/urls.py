@@ -14,6 +14,7 @@ urlpatterns = [
     path("sources/", include("sources.urls")),
     path("imports/", include("imports.urls")),
     path("statistics/", include("stats.urls")),
+    path("associations/", include("associations.urls")),
     path("api/v1/", include("api.urls")),
 ]
 

@@ -1,0 +1,348 @@
+"""The association pages: the list, each association's page, writing to it, reporting a message,
+and the pages its editors use.
+
+Thin: services write, selectors read, and the services decide who may edit; a refused edit is a
+403 page that says why. Contact details reach a page only through contacts_visible_to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.policy import Action, authorize, can
+from api.conditional import registry_cached_page
+from associations.forms import (
+    AssociationForm,
+    AssociationSearchForm,
+    CommitteeEndForm,
+    CommitteeRoleForm,
+    ConfirmForm,
+    ContactEditForm,
+    ContactForm,
+    ReportForm,
+)
+from associations.models import Association, CommitteeRole, Contact
+from associations.selectors import (
+    association_for_page,
+    associations_for_list,
+    committee_of,
+    contact_summary,
+    contacts_visible_to,
+)
+from associations.services import (
+    ReportLinkProblem,
+    association_update,
+    committee_role_add,
+    committee_role_end,
+    contact_add,
+    contact_message_report,
+    contact_message_send,
+    contact_remove,
+    contact_update,
+    message_for_report,
+)
+from audit.services import Actor
+from core.ratelimit import client_ip, consume, wait_in_words
+from places.selectors import countries_in_registry
+
+LIST_PAGE_SIZE = 50
+
+
+def _association_or_404(pk: int) -> Association:
+    association = Association.objects.filter(pk=pk, removed=False).first()
+    if association is None:
+        raise Http404("There is no association with this number in the registry.")
+    return association
+
+
+# ---------------------------------------------------------------- public pages
+
+
+@registry_cached_page(reads=("q", "country", "page"))
+def association_list(request: HttpRequest) -> HttpResponse:
+    """All associations, searchable by name and by the countries of the links they run."""
+    form = AssociationSearchForm(request.GET, countries=countries_in_registry())
+    page = None
+    if form.is_valid():
+        rows = associations_for_list(q=form.cleaned_data["q"], country=form.cleaned_data["country"])
+        page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "associations/association_list.html", context, status=200 if page is not None else 400)
+
+
+@registry_cached_page(reads=())
+def association_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    """An association's page. Anonymous visitors are served from the page cache: they all see the
+    same public contacts. Everyone else is shown what contacts_visible_to allows them."""
+    today = dt.date.today()
+    try:
+        association = association_for_page(pk, today)
+    except Association.DoesNotExist as exc:
+        raise Http404("There is no association with this number in the registry.") from exc
+    if request.path != association.get_absolute_url():
+        return HttpResponsePermanentRedirect(association.get_absolute_url())
+    contacts = contacts_visible_to(request.user, association)
+    summary = contact_summary(association)
+    context = {
+        "association": association,
+        "today": today,
+        "committee": committee_of(association, today),
+        "contacts": contacts,
+        "private_hidden": summary.private - sum(1 for c in contacts if not c.public),
+        "reachable": summary.reachable,
+        "can_edit": can(request.user, Action.EDIT, association),
+    }
+    return render(request, "associations/association_detail.html", context)
+
+
+def _contact_wait(request: HttpRequest, association: Association) -> int | None:
+    """Seconds the sender must wait, or None: a limit per address (CONTACT_RATE), and one per
+    association (CONTACT_ASSOCIATION_RATE) so that many addresses cannot flood one inbox."""
+    wait = consume("contact-ip", client_ip(request), settings.CONTACT_RATE)
+    if wait is None:
+        wait = consume("contact-association", str(association.pk), settings.CONTACT_ASSOCIATION_RATE)
+    return wait
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write to an association. The message is forwarded by email; the sender never sees where."""
+    association = _association_or_404(pk)
+    template = "associations/contact.html"
+    if not contact_summary(association).reachable:
+        status = 400 if request.method == "POST" else 200
+        return render(request, template, {"association": association, "form": None}, status=status)
+    if request.method != "POST":
+        return render(request, template, {"association": association, "form": ContactForm()})
+    form = ContactForm(request.POST)
+    if form.is_bot:  # a bot: look as if it worked, and tell it nothing
+        return redirect("associations:contact_sent", pk=association.pk)
+    if form.is_valid():
+        wait = _contact_wait(request, association)
+        if wait is not None:
+            context = {"association": association, "form": form, "wait": wait_in_words(wait)}
+            response = render(request, template, context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        try:
+            contact_message_send(
+                association=association,
+                sender_name=form.cleaned_data["name"],
+                sender_email=form.cleaned_data["email"],
+                body=form.cleaned_data["message"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return redirect("associations:contact_sent", pk=association.pk)
+    return render(request, template, {"association": association, "form": form}, status=400)
+
+
+def contact_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    association = _association_or_404(pk)
+    return render(request, "associations/contact_sent.html", {"association": association})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report(request: HttpRequest, token: str) -> HttpResponse:
+    """Report a forwarded message as abuse, from the link in its email: a page, then a confirming
+    POST (mail scanners follow links; they must not report anything by doing so)."""
+    template = "associations/report.html"
+    try:
+        message = message_for_report(token)
+    except ReportLinkProblem as problem:
+        return render(request, template, {"problem": str(problem)}, status=400)
+    if message.reported_at is not None:
+        return render(request, template, {"message": message, "already": True})
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reported = contact_message_report(message=message, reason=form.cleaned_data["reason"])
+        return render(request, template, {"message": message, "reported": reported, "already": not reported})
+    status = 400 if form.is_bound else 200
+    return render(request, template, {"message": message, "form": form}, status=status)
+
+
+# ---------------------------------------------------------------- editors' pages
+
+
+def editor_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that edits an association: a refusal (from the policy or a service) is a 403 page
+    that says why, and what to do instead."""
+
+    @functools.wraps(view)
+    @require_http_methods(["GET", "HEAD", "POST"])
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return render(request, "associations/forbidden.html", {"reason": str(exc)}, status=403)
+
+    return inner
+
+
+def _editable(request: HttpRequest, pk: int) -> tuple[Association, Actor]:
+    """The association, once the policy says this person may edit it (PermissionDenied if not)."""
+    association = _association_or_404(pk)
+    actor = Actor(user=request.user)
+    authorize(actor, Action.EDIT, association)
+    return association, actor
+
+
+def _form_page(
+    request: HttpRequest, association: Association, form: Any, *, heading: str, button: str, intro: str = ""
+) -> HttpResponse:
+    context = {"association": association, "form": form, "heading": heading, "button": button, "intro": intro}
+    return render(request, "associations/edit_form.html", context, status=400 if form.is_bound else 200)
+
+
+def _saved(request: HttpRequest, association: Association, text: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect(association.get_absolute_url())
+
+
+@editor_page
+def association_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    association, actor = _editable(request, pk)
+    form = AssociationForm(request.POST or None, instance=association)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            association_update(
+                actor=actor,
+                association=Association.objects.get(pk=pk),  # the form has changed `association` in place
+                expected_version=data.get("edit_version"),
+                **{name: data[name] for name in ("name", "website", "meeting_place", "description")},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return _saved(request, association, "Your changes to the association were saved.")
+    return _form_page(request, association, form, heading=f"Edit {association.name}", button="Save changes")
+
+
+@editor_page
+def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    association, actor = _editable(request, pk)
+    form = CommitteeRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            committee_role_add(actor=actor, association=association, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return _saved(request, association, f"{data['person']} was added to the committee.")
+    return _form_page(
+        request,
+        association,
+        form,
+        heading=f"Add a committee role to {association.name}",
+        button="Add to the committee",
+        intro="Names are shown on the association's public page. Add only people who have agreed to that.",
+    )
+
+
+@editor_page
+def committee_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    association, actor = _editable(request, pk)
+    role = get_object_or_404(CommitteeRole, pk=role_pk, association=association)
+    form = CommitteeEndForm(request.POST or None, committee_role=role)
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee_role_end(
+                actor=actor,
+                committee_role=role,
+                term_end=form.cleaned_data["term_end"],
+                expected_version=form.cleaned_data.get("edit_version"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return _saved(request, association, f"The term of {role.person} as {role.label} was ended.")
+    return _form_page(
+        request,
+        association,
+        form,
+        heading=f"End the term of {role.person} as {role.label}",
+        button="End the term",
+        intro="The role stays on the page among past committee members.",
+    )
+
+
+CONTACT_FIELDS = ("name", "role", "email", "phone", "postal_address", "public")
+CONTACT_INTRO = (
+    "Contact details are private unless you tick 'Show these details to everyone'. Private details are seen "
+    "only by the association's editors and the hub's moderators; visitors write through the hub's form, which "
+    "forwards their messages to every contact with an email address without showing it."
+)
+
+
+@editor_page
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    association, actor = _editable(request, pk)
+    form = ContactEditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_add(actor=actor, association=association, **{n: form.cleaned_data[n] for n in CONTACT_FIELDS})
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return _saved(request, association, "The contact was added.")
+    return _form_page(
+        request, association, form, heading=f"Add a contact to {association.name}", button="Add", intro=CONTACT_INTRO
+    )
+
+
+@editor_page
+def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    association, actor = _editable(request, pk)
+    contact = get_object_or_404(Contact, pk=contact_pk, association=association, removed=False)
+    form = ContactEditForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_update(
+                actor=actor,
+                contact=Contact.objects.get(pk=contact_pk),
+                expected_version=form.cleaned_data.get("edit_version"),
+                **{n: form.cleaned_data[n] for n in CONTACT_FIELDS},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return _saved(request, association, "The contact was saved.")
+    return _form_page(request, association, form, heading="Edit a contact", button="Save", intro=CONTACT_INTRO)
+
+
+@editor_page
+def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    association, actor = _editable(request, pk)
+    contact = get_object_or_404(Contact, pk=contact_pk, association=association, removed=False)
+    form = ConfirmForm(request.POST or None, initial={"edit_version": contact.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_remove(actor=actor, contact=contact, expected_version=form.cleaned_data.get("edit_version"))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            return _saved(request, association, f"{contact.name} was removed from the contacts.")
+    return _form_page(
+        request,
+        association,
+        form,
+        heading=f"Remove {contact.name} from the contacts",
+        button="Remove",
+        intro="The contact will no longer be shown or sent messages. A moderator can bring it back from its history.",
+    )
