@@ -86,3 +86,7 @@ class RoleGrant(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+# Consents and erasures live in their own module (accounts.privacy); imported so Django loads them.
+from accounts.privacy_models import Consent, ConsentScope, Erasure  # noqa: E402, F401

@@ -49,7 +49,12 @@ class ChangeRecord(models.Model):
 
     @property
     def who(self) -> str:
-        return str(self.actor) if self.actor_id else self.actor_label
+        """Who made the change, as pages show it: "a former member" once that account is erased."""
+        if not self.actor_id:
+            return self.actor_label
+        from accounts.privacy import public_name
+
+        return public_name(self.actor)
 
 
 class PrivilegedKind(models.TextChoices):
