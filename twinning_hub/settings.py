@@ -286,3 +286,10 @@ SEARCH_PAGE_SIZE = 25
 CONTACT_RATE = os.environ.get("CONTACT_RATE", "5/h")
 CONTACT_ASSOCIATION_RATE = os.environ.get("CONTACT_ASSOCIATION_RATE", "20/d")
 CONTACT_REPORT_DAYS = int(os.environ.get("CONTACT_REPORT_DAYS", "30"))
+
+# ---------------------------------------------------------------- privacy (accounts.privacy)
+# UK GDPR: accounts whose address nobody confirmed are deleted after this many days by
+# `manage.py remove_unverified_accounts` (run daily); the privacy notice names this period and
+# the address people write to about their data.
+UNVERIFIED_ACCOUNT_DAYS = int(os.environ.get("UNVERIFIED_ACCOUNT_DAYS", "14"))
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL") or DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">")
