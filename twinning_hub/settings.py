@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "stats",
     "associations",
     "accounts",
+    "proposals",
     "allauth",
     "allauth.account",
     "allauth.mfa",
