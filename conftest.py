@@ -31,6 +31,19 @@ def fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture
+def admin_user(db):
+    """pytest-django's admin_client signs in as this: an admin with a second factor, as the hub
+    requires (a superuser without one has no admin powers; see accounts.policy)."""
+    from accounts.models import Role
+    from accounts.testing import account_create
+
+    user = account_create("admin@example.com", role=Role.ADMIN, second_factor=True)
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    return user
+
+
+@pytest.fixture
 def actor() -> Actor:
     return Actor.system("test suite")
 

@@ -28,6 +28,7 @@ class Action(StrEnum):
     RECORD_DECISION = "record_decision"  # record a status event (a council's decision) at once
     MODERATE = "moderate"  # approve or reject proposals
     REVERT = "revert"  # undo any change
+    REMOVE = "remove"  # remove a record (kept in history) or restore it
     READ_PRIVATE_CONTACTS = "read_private_contacts"
     MANAGE_ROLES = "manage_roles"
     READ_PRIVILEGED_LOG = "read_privileged_log"
@@ -40,6 +41,7 @@ PHRASES = {
     Action.RECORD_DECISION: "record a status change directly",
     Action.MODERATE: "review proposals",
     Action.REVERT: "revert changes",
+    Action.REMOVE: "remove or restore records",
     Action.READ_PRIVATE_CONTACTS: "see these contact details",
     Action.MANAGE_ROLES: "grant or revoke roles",
     Action.READ_PRIVILEGED_LOG: "read the log of privileged actions",
@@ -93,11 +95,11 @@ def roles_of(user: object) -> UserRoles:
     """
     if user is None or isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):
         return VISITOR
-    if not user.is_active:
-        return VISITOR
     cached = getattr(user, "_hub_roles", None)
     if cached is not None:
         return cached
+    if not user.is_active or user.pk is None:
+        return VISITOR
     from allauth.account.models import EmailAddress
 
     grants = list(user.role_grants.filter(revoked_at__isnull=True).values_list("role", "association_id", "place_id"))
@@ -135,16 +137,19 @@ def can(user: object, action: Action, target: object = None) -> bool:
     roles = roles_of(user)
     if action is Action.PROPOSE:
         return roles.contributor
-    if action in (Action.MODERATE, Action.REVERT):
+    if action in (Action.MODERATE, Action.REVERT, Action.REMOVE):
         return roles.trusted_everywhere
     if action in (Action.MANAGE_ROLES, Action.READ_PRIVILEGED_LOG):
         return roles.admin
     if roles.trusted_everywhere:
         return action in (Action.EDIT, Action.RECORD_DECISION, Action.READ_PRIVATE_CONTACTS)
+    if action is Action.EDIT and _is_source(target):
+        # Sources belong to no one: whoever may edit some links directly may add the sources they cite.
+        return bool(roles.association_ids or roles.place_ids)
     if action is Action.EDIT:
-        return _in_association_scope(roles, target) or _in_council_scope(roles, target)
+        return (_in_association_scope(roles, target) or _in_council_scope(roles, target)) and not _protected(target)
     if action is Action.RECORD_DECISION:
-        return _in_council_scope(roles, target)
+        return _in_council_scope(roles, target) and not _protected(target)
     if action is Action.READ_PRIVATE_CONTACTS:
         return _in_association_scope(roles, target)
     return False
@@ -172,15 +177,43 @@ def authorize(actor: Actor, action: Action, target: object = None) -> None:
 # ---------------------------------------------------------------- scopes
 
 
+@dataclass(frozen=True)
+class NewLink:
+    """The target of creating a link: the places it would join (a council officer may create
+    links of their own places directly)."""
+
+    place_ids: frozenset[int]
+
+
+def _is_source(target: object) -> bool:
+    from sources.models import Source
+
+    return isinstance(target, Source) or (target is Source)
+
+
 def _link_ids(target: object) -> list[int]:
     """The links a target belongs to: itself, an event's or a party's link."""
     from links.models import Link, Party, StatusEvent
+    from sources.models import Citation
 
     if isinstance(target, Link):
         return [target.pk] if target.pk else []
     if isinstance(target, (StatusEvent, Party)):
         return [target.link_id] if target.link_id else []
+    if isinstance(target, Citation):
+        if target.link_id:
+            return [target.link_id]
+        if target.status_event_id:
+            return [target.status_event.link_id]
     return []
+
+
+def _protected(target: object) -> bool:
+    """A protected link (contested, often vandalised) is changed directly by moderators only."""
+    from links.models import Link
+
+    link_ids = _link_ids(target)
+    return bool(link_ids) and Link.all_objects.filter(pk__in=link_ids, protected=True).exists()
 
 
 def _in_association_scope(roles: UserRoles, target: object) -> bool:
@@ -205,7 +238,13 @@ def _in_council_scope(roles: UserRoles, target: object) -> bool:
 
     if not roles.place_ids or target is None:
         return False
+    from places.models import Institution
+
     if isinstance(target, Place):
         return target.pk in roles.place_ids
+    if isinstance(target, Institution):
+        return target.place_id in roles.place_ids
+    if isinstance(target, NewLink):
+        return bool(target.place_ids & roles.place_ids)
     link_ids = _link_ids(target)
     return bool(link_ids) and Party.objects.filter(link_id__in=link_ids, place_id__in=roles.place_ids).exists()

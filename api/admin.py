@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.policy import Action, can
 from api.models import ApiToken
 from api.tokens import api_token_revoke
 
@@ -16,6 +17,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at"]
     exclude = ["key_hash"]
     actions = ["revoke"]
+
+    # Tokens act for their accounts: only admins (with a second factor) list and revoke them.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(request.user, Action.MANAGE_ROLES)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return can(request.user, Action.MANAGE_ROLES)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return can(request.user, Action.MANAGE_ROLES)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # a key can only be shown when it is made: use manage.py create_api_token

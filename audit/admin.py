@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.models import ChangeRecord
+from core.admin_support import moderates
 
 
 @admin.register(ChangeRecord)
@@ -11,6 +12,12 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["summary", "actor_label"]
     readonly_fields = [f.name for f in ChangeRecord._meta.fields]
+
+    def has_module_permission(self, request) -> bool:
+        return moderates(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return moderates(request)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -16,6 +16,9 @@ class ChangeAction(models.TextChoices):
     CREATE = "create", "created"
     UPDATE = "update", "updated"
     RETRACT = "retract", "retracted"
+    # Removal is an edit: the row stays, hidden, and restoring it is another edit.
+    REMOVE = "remove", "removed"
+    RESTORE = "restore", "restored"
 
 
 class ChangeRecord(models.Model):
@@ -55,6 +58,34 @@ class ChangeRecord(models.Model):
         from accounts.privacy import public_name
 
         return public_name(self.actor)
+
+
+class Version(models.Model):
+    """A record as one change left it, with why and on what authority: the row behind its history.
+
+    Written with every ChangeRecord (audit.services.change_record), in the same transaction. The
+    change record says who, when and what changed; the version adds the record's whole state
+    after the change, the reason, the source the change rests on, and the proposal (if a
+    moderator approved one) or the change it reverted.
+    """
+
+    change = models.OneToOneField(ChangeRecord, on_delete=models.PROTECT, related_name="version")
+    snapshot = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    # The source: a registry source, a web address or document, or a first-hand statement
+    # ("I am the secretary of the association") that moderators weigh.
+    source = models.ForeignKey("sources.Source", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_note = models.CharField(max_length=1000, blank=True)
+    first_hand = models.CharField(max_length=500, blank=True)
+    proposal = models.ForeignKey(
+        "proposals.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="versions"
+    )
+    reverts = models.ForeignKey(
+        ChangeRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="reverted_by"
+    )
+
+    def __str__(self) -> str:
+        return f"version of {self.change}"
 
 
 class PrivilegedKind(models.TextChoices):

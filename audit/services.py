@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from audit.models import ChangeAction, ChangeRecord, PrivilegedAction, PrivilegedKind
+from audit.models import ChangeAction, ChangeRecord, PrivilegedAction, PrivilegedKind, Version
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,54 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The concrete field values of a row, as JSON-friendly values."""
-    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    """The concrete field values of a row, as JSON-friendly values (columns the database computes left out)."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields if not getattr(f, "generated", False)]
     return {name: _plain(getattr(instance, name)) for name in names}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Why a change is made and on what authority: what its Version records beside the change itself."""
+
+    reason: str = ""
+    source_id: int | None = None
+    source_note: str = ""  # a web address or a document, when the source is not (yet) in the registry
+    first_hand: str = ""  # "I am the secretary of the association"
+    proposal_id: int | None = None
+    reverts_id: int | None = None
+
+
+NO_PROVENANCE = Provenance()
+_provenance: ContextVar[Provenance | None] = ContextVar("provenance", default=None)
+
+
+@contextmanager
+def provenance(**fields: Any) -> Iterator[Provenance]:
+    """Within this block, every change recorded carries this reason and source in its version.
+
+    The services of every kind of change take the actor and the new values; the reason and the
+    source are the same for all the rows one edit writes (a link and its citations, an event and
+    the link's status), so the caller states them once, around the service call.
+    """
+    token = _provenance.set(replace(_provenance.get() or NO_PROVENANCE, **fields))
+    try:
+        yield _provenance.get()
+    finally:
+        _provenance.reset(token)
+
+
+def _version_of(record: ChangeRecord, target: models.Model | None) -> Version:
+    given = _provenance.get() or NO_PROVENANCE
+    return Version(
+        change=record,
+        snapshot=snapshot(target) if target is not None else {},
+        reason=given.reason,
+        source_id=given.source_id,
+        source_note=given.source_note[:1000],
+        first_hand=given.first_hand[:500],
+        proposal_id=given.proposal_id,
+        reverts_id=given.reverts_id,
+    )
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -59,7 +107,7 @@ def change_record(
     changes: dict[str, Any] | None = None,
 ) -> ChangeRecord:
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
-    return ChangeRecord.objects.create(
+    record = ChangeRecord.objects.create(
         actor=user,
         actor_label=actor.label or ("" if user else "anonymous"),
         action=action,
@@ -68,6 +116,8 @@ def change_record(
         summary=summary[:300],
         changes=changes or {},
     )
+    _version_of(record, target).save()
+    return record
 
 
 def privileged_action_log(
@@ -128,6 +178,30 @@ def versioned_update(
     return instance
 
 
+def removed_set(*, actor: Actor, instance: models.Model, removed: bool, summary: str) -> models.Model:
+    """Remove a record (hide it, keeping the row) or restore it: an edit like any other, logged.
+
+    The record must have a `removed` flag and a version; call it inside the service's
+    transaction, after authorising. A record already in that state is left as it is.
+    """
+    from core.versioning import save_versioned
+
+    if instance.removed == removed:
+        return instance
+    instance.removed = removed
+    if not removed:
+        instance.full_clean()  # restoring must not break a rule another row now holds (e.g. uniqueness)
+    save_versioned(instance, expected_version=None, fields=["removed"])
+    change_record(
+        actor=actor,
+        action=ChangeAction.REMOVE if removed else ChangeAction.RESTORE,
+        target=instance,
+        summary=summary,
+        changes={"removed": [not removed, removed]},
+    )
+    return instance
+
+
 def change_records_bulk(
     *,
     actor: Actor,
@@ -141,7 +215,7 @@ def change_records_bulk(
         return
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
     content_type = ContentType.objects.get_for_model(targets[0])
-    ChangeRecord.objects.bulk_create(
+    records = ChangeRecord.objects.bulk_create(
         ChangeRecord(
             actor=user,
             actor_label=actor.label or ("" if user else "anonymous"),
@@ -153,3 +227,4 @@ def change_records_bulk(
         )
         for i, (target, summary) in enumerate(zip(targets, summaries, strict=True))
     )
+    Version.objects.bulk_create(_version_of(record, target) for record, target in zip(records, targets, strict=True))

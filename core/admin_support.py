@@ -10,11 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from accounts.policy import Action, can
 from audit.services import Actor
 
 
 def actor_for(request: HttpRequest) -> Actor:
     return Actor(user=request.user)
+
+
+def moderates(request: HttpRequest) -> bool:
+    return can(request.user, Action.MODERATE)
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -49,6 +54,23 @@ class SafeAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ModeratorInlineMixin:
+    """For an inline of a ServiceAdmin: the rows are the moderators' to see, add, change and remove
+    (through the page's services, which log each), as the page itself is."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return moderates(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return moderates(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return moderates(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return moderates(request)
+
+
 class ServiceAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """A ModelAdmin whose saves call service functions.
 
@@ -60,6 +82,20 @@ class ServiceAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    # The admin site is the moderators' tool: who may use it is accounts.policy's answer (an admin
+    # without a second factor sees nothing until they set one up), not Django's model permissions.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return moderates(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return moderates(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return moderates(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return moderates(request)
 
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
         # PostgreSQL refuses text containing NUL (a DataError, so a server error) where SQLite

@@ -20,6 +20,18 @@ class RegistryRecord(models.Model):
         abstract = True
 
 
+class NotRemovedManager(models.Manager):
+    """The default manager of records that can be removed: only those not removed.
+
+    Removal is an edit that history can undo (the row stays, marked removed), so every page,
+    count and export that reads through `objects` leaves removed rows out without saying so;
+    history and restoring read `all_objects`.
+    """
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed=False)
+
+
 class ExternalId(models.Model):
     """Maps (scheme, value), e.g. ("demo", "coventry-volgograd"), to a registry row.
 

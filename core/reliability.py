@@ -560,9 +560,9 @@ def _check_writers(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _setup_server(args: argparse.Namespace) -> dict[str, Any]:
-    """Staff users who can sign in to the admin, an API token, a source, places to link, and links to edit."""
-    from django.contrib.auth import get_user_model
-
+    """Moderators who can sign in to the admin, an API token, a source, places to link, and links to edit."""
+    from accounts.models import Role
+    from accounts.testing import account_create
     from api.tokens import api_token_create
     from audit.services import Actor
     from core.partial_dates import PartialDate
@@ -571,7 +571,7 @@ def _setup_server(args: argparse.Namespace) -> dict[str, Any]:
     from sources.services import CitationSpec, source_create
 
     users = [
-        get_user_model().objects.create_superuser(name, f"{name}@example.org", args.password)
+        account_create(f"{name}@example.org", role=Role.MODERATOR, password=args.password)
         for name in args.staff.split(",")
     ]
     _token, key = api_token_create(user=users[0], name="reliability stream")

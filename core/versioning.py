@@ -25,7 +25,7 @@ def save_versioned(instance: models.Model, *, expected_version: int | None, fiel
         from django.utils import timezone
 
         values["updated_at"] = instance.updated_at = timezone.now()
-    updated = model.objects.filter(pk=instance.pk, version=current).update(version=current + 1, **values)
+    updated = model._base_manager.filter(pk=instance.pk, version=current).update(version=current + 1, **values)
     if updated != 1:
         raise EditConflict(
             f"This {model._meta.verbose_name} was changed by someone else while you were editing it. "

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin_support import SafeAutocompleteMixin, ServiceAdmin, actor_for, live_rows
+from core.admin_support import ModeratorInlineMixin, SafeAutocompleteMixin, ServiceAdmin, actor_for, live_rows
 from core.forms import BoundedModelMultipleChoiceField, PartialDateField, VersionedModelForm
 from links.models import Link, Party, StatusEvent
 from links.services import (
@@ -62,7 +62,7 @@ class EventCitationFormSet(CitationFormSet):
     )
 
 
-class PartyInline(SafeAutocompleteMixin, admin.TabularInline):
+class PartyInline(ModeratorInlineMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = Party
     formset = PartyFormSet
     fields = ["place", "institution", "role"]
@@ -71,7 +71,7 @@ class PartyInline(SafeAutocompleteMixin, admin.TabularInline):
     min_num = 0
 
 
-class LinkCitationInline(SafeAutocompleteMixin, admin.StackedInline):
+class LinkCitationInline(ModeratorInlineMixin, SafeAutocompleteMixin, admin.StackedInline):
     model = Citation
     fk_name = "link"
     formset = CitationFormSet
@@ -85,7 +85,7 @@ class EventCitationInline(LinkCitationInline):
     formset = EventCitationFormSet
 
 
-class StatusEventInline(admin.TabularInline):
+class StatusEventInline(ModeratorInlineMixin, admin.TabularInline):
     """The link's timeline, read-only here; each event is edited on its own page (with its sources)."""
 
     model = StatusEvent

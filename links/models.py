@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 
-from core.models import RegistryRecord
+from core.models import NotRemovedManager, RegistryRecord
 from core.partial_dates import DatePrecision, PartialDate, precision_constraint
 
 
@@ -97,6 +97,12 @@ class Link(RegistryRecord):
     # today on: the search, the counts and the statistics read it from an index instead of working
     # it out from the events of every link (links.selectors.with_status_on).
     current_status = models.CharField(max_length=12, default=UNKNOWN, editable=False, db_index=True)
+    # Removed by a moderator (a link that never existed, a vandal's): hidden everywhere, kept for
+    # history, restorable. Protected: contested links whose changes always go to a moderator.
+    removed = models.BooleanField(default=False, editable=False)
+    protected = models.BooleanField(
+        default=False, help_text="Changes to a protected link are always reviewed by a moderator."
+    )
     # When the link began (first contact, else the agreement; the far future when unknown, so that
     # undated links sort last), kept by the database itself: lists sort by it through an index.
     began_sort = models.GeneratedField(
@@ -104,6 +110,9 @@ class Link(RegistryRecord):
         output_field=models.DateField(),
         db_persist=True,
     )
+
+    objects = NotRemovedManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["id"]
@@ -273,6 +282,12 @@ class StatusEvent(RegistryRecord):
     decision_note = models.CharField(
         max_length=500, blank=True, help_text="How it was decided, e.g. 'unanimous cross-party resolution'."
     )
+    # Removed (recorded in error, or vandalism): left out of the link's status and timeline, kept
+    # for history, restorable.
+    removed = models.BooleanField(default=False, editable=False)
+
+    objects = NotRemovedManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["link", "date", "sequence", "id"]
@@ -286,7 +301,11 @@ class StatusEvent(RegistryRecord):
                 condition=models.Q(category="") | models.Q(category__in=EventCategory.values),
                 name="event_category_valid",
             ),
-            models.UniqueConstraint(fields=["link", "date", "sequence"], name="event_order_unique_within_day"),
+            models.UniqueConstraint(
+                fields=["link", "date", "sequence"],
+                condition=models.Q(removed=False),
+                name="event_order_unique_within_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,8 +10,18 @@ from django.db import transaction
 from django.db.models import Case, F, Max, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from accounts.policy import Action, NewLink, authorize
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, change_records_bulk, diff, snapshot, versioned_update
+from audit.services import (
+    Actor,
+    change_record,
+    change_records_bulk,
+    diff,
+    provenance,
+    removed_set,
+    snapshot,
+    versioned_update,
+)
 from core.partial_dates import PartialDate
 from core.versioning import save_versioned
 from links.models import UNKNOWN, Link, LinkKind, LinkStatus, Party, Purpose, StatusEvent
@@ -57,6 +67,10 @@ def _party_rows(parties: Sequence[PartyLike]) -> list[tuple[Place | Institution,
     return rows
 
 
+def _place_id(party: Place | Institution) -> int:
+    return party.place_id if isinstance(party, Institution) else party.pk
+
+
 def _set_dates(link: Link, first_contact: PartialDate | None, agreement: PartialDate | None) -> None:
     link.first_contact = first_contact.start if first_contact else None
     link.first_contact_precision = first_contact.precision if first_contact else ""
@@ -91,6 +105,7 @@ def link_create(
 ) -> Link:
     """Create a link between two or more parties. Every link cites at least one source."""
     rows = _party_rows(parties)
+    authorize(actor, Action.EDIT, NewLink(frozenset(_place_id(party) for party, _ in rows)))
     if not citations:
         raise ValidationError({"citations": "Cite at least one source for this link."})
     link = Link(name=name, kind=kind, parent=parent, endorsing_body=endorsing_body, description=description)
@@ -125,6 +140,7 @@ def link_update(
     **changes: object,
 ) -> Link:
     """Edit a link's own fields. Fails with EditConflict if someone saved it since `expected_version`."""
+    authorize(actor, Action.EDIT, link)
     allowed = {"name", "kind", "parent", "endorsing_body", "description"}
     unknown = set(changes) - allowed
     if unknown:
@@ -167,6 +183,7 @@ def _check_events_not_before(link: Link) -> None:
 
 @transaction.atomic
 def party_add(*, actor: Actor, link: Link, party: Place | Institution, role: str = "") -> Party:
+    authorize(actor, Action.EDIT, link)
     field = "institution" if isinstance(party, Institution) else "place"
     if link.parties.filter(**{field: party}).exists():
         raise ValidationError(f"{party} is already a party to this link.")
@@ -187,6 +204,7 @@ def party_add(*, actor: Actor, link: Link, party: Place | Institution, role: str
 @transaction.atomic
 def party_update(*, actor: Actor, party: Party, role: str) -> Party:
     """Change what a party's role is described as (the party itself is replaced with add/remove)."""
+    authorize(actor, Action.EDIT, party)
     before = party.role
     party.role = role
     party.full_clean()
@@ -204,6 +222,7 @@ def party_update(*, actor: Actor, party: Party, role: str) -> Party:
 @transaction.atomic
 def party_remove(*, actor: Actor, party: Party) -> None:
     """Remove a party, keeping at least two; the change log keeps what was removed."""
+    authorize(actor, Action.EDIT, party)
     link = party.link
     if link.parties.count() <= 2:
         raise ValidationError("A link needs at least two parties; add another before removing this one.")
@@ -232,6 +251,7 @@ def status_event_record(
     sequence: int | None = None,
 ) -> StatusEvent:
     """Record a dated change of a link's status. A status change must cite its source."""
+    authorize(actor, Action.RECORD_DECISION, link)
     if not citations:
         raise ValidationError(
             {"citations": "A status change must cite its source (a council minute, letter, article ...)."}
@@ -265,7 +285,7 @@ def status_event_record(
     )
     for spec in citations:
         citation_add(actor=actor, target=event, spec=spec)
-    current_status_refresh(Link.objects.filter(pk=link.pk))
+    current_status_refresh(Link.all_objects.filter(pk=link.pk))
     return event
 
 
@@ -278,6 +298,7 @@ def status_event_update(
     when: PartialDate | None = None,
     **changes: object,
 ) -> StatusEvent:
+    authorize(actor, Action.RECORD_DECISION, event)
     if set(changes) & {"date", "date_precision"}:
         raise TypeError("Give the date as `when` (a PartialDate).")
     if when is not None:
@@ -290,7 +311,45 @@ def status_event_update(
         expected_version=expected_version,
         summary=f"{event.link.title}: edited event {event}",
     )
-    current_status_refresh(Link.objects.filter(pk=event.link_id))
+    current_status_refresh(Link.all_objects.filter(pk=event.link_id))
+    return event
+
+
+@transaction.atomic
+def link_remove(*, actor: Actor, link: Link, reason: str) -> Link:
+    """Remove a link (it never existed, or was vandalism): hidden everywhere, kept, restorable."""
+    authorize(actor, Action.REMOVE, link)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the link is removed: history shows the reason to everyone."})
+    with provenance(reason=reason):
+        return removed_set(actor=actor, instance=link, removed=True, summary=f"Removed link {link.title}")
+
+
+@transaction.atomic
+def link_restore(*, actor: Actor, link: Link, reason: str = "") -> Link:
+    authorize(actor, Action.REMOVE, link)
+    with provenance(reason=reason):
+        return removed_set(actor=actor, instance=link, removed=False, summary=f"Restored link {link.title}")
+
+
+@transaction.atomic
+def status_event_remove(*, actor: Actor, event: StatusEvent, reason: str) -> StatusEvent:
+    """Remove an event recorded in error: the link's status and timeline leave it out; history keeps it."""
+    authorize(actor, Action.REMOVE, event)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the status change is removed: history shows the reason."})
+    with provenance(reason=reason):
+        removed_set(actor=actor, instance=event, removed=True, summary=f"{event.link.title}: removed event {event}")
+    current_status_refresh(Link.all_objects.filter(pk=event.link_id))
+    return event
+
+
+@transaction.atomic
+def status_event_restore(*, actor: Actor, event: StatusEvent, reason: str = "") -> StatusEvent:
+    authorize(actor, Action.REMOVE, event)
+    with provenance(reason=reason):
+        removed_set(actor=actor, instance=event, removed=False, summary=f"{event.link.title}: restored event {event}")
+    current_status_refresh(Link.all_objects.filter(pk=event.link_id))
     return event
 
 
@@ -346,6 +405,7 @@ def links_create_bulk(*, actor: Actor, specs: Sequence[LinkSpec], citation: Cita
     distinct parties, a known kind and purposes, dates in order and not in the future) before
     anything is written, and the database constraints still apply.
     """
+    authorize(actor, Action.EDIT, None)  # bulk loads: processes, or moderators and admins
     links = []
     for spec in specs:
         if len(spec.parties) < 2 or len({(type(p), p.pk) for p in spec.parties}) < len(spec.parties):
@@ -447,6 +507,7 @@ def status_events_create_bulk(*, actor: Actor, specs: Sequence[EventSpec], citat
     anything is written; the database keeps (link, date, sequence) unique. The links'
     current_status is refreshed once, at the end, in the same transaction.
     """
+    authorize(actor, Action.RECORD_DECISION, None)  # bulk loads: processes, or moderators and admins
     events = []
     for spec in specs:
         if spec.status not in LinkStatus.values:

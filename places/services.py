@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from accounts.policy import Action, authorize
 from audit.models import ChangeAction
 from audit.services import Actor, change_record, change_records_bulk, snapshot, versioned_update
 from core.text import fold
@@ -39,6 +40,7 @@ def place_create(
     other_names: dict[str, list[str]] | None = None,
 ) -> Place:
     """Create a place with its English name and any names in other languages ({'ru': ['Волгоград']})."""
+    authorize(actor, Action.EDIT, None)  # new places: from the gazetteer, or by moderators
     place = Place(
         name=name.strip(),
         kind=kind,
@@ -75,6 +77,7 @@ def place_name_add(*, place: Place, name: str, language: str = "") -> PlaceName:
 
 @transaction.atomic
 def place_update(*, actor: Actor, place: Place, expected_version: int | None = None, **changes: object) -> Place:
+    authorize(actor, Action.EDIT, place)
     versioned_update(
         actor=actor,
         instance=place,
@@ -99,6 +102,7 @@ def _relocate_parties(which: Q) -> None:
 
 @transaction.atomic
 def institution_create(*, actor: Actor, name: str, kind: str, place: Place, note: str = "") -> Institution:
+    authorize(actor, Action.EDIT, place)
     institution = Institution(name=name.strip(), kind=kind, place=place, note=note)
     institution.full_clean()
     institution.save()
@@ -119,6 +123,7 @@ def institutions_create_bulk(*, actor: Actor, rows: Sequence[tuple[str, str, Pla
     Each is checked as institution_create checks it (a name, a known kind) before anything is
     written; the database keeps a name unique within its place.
     """
+    authorize(actor, Action.EDIT, None)
     institutions = []
     for name, kind, place in rows:
         if not name.strip():
@@ -142,6 +147,7 @@ def institutions_create_bulk(*, actor: Actor, rows: Sequence[tuple[str, str, Pla
 def institution_update(
     *, actor: Actor, institution: Institution, expected_version: int | None = None, **changes: object
 ) -> Institution:
+    authorize(actor, Action.EDIT, institution)
     if "name" in changes:
         changes["folded"] = fold(str(changes["name"]))
     versioned_update(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
+from accounts.policy import Action, authorize
 from audit.models import ChangeAction
 from audit.services import Actor, change_record, change_records_bulk, snapshot, versioned_update
 from core.partial_dates import PartialDate
@@ -37,6 +38,7 @@ def source_create(
     published: PartialDate | None = None,
     note: str = "",
 ) -> Source:
+    authorize(actor, Action.EDIT, Source)
     source = Source(
         title=title.strip(),
         kind=kind,
@@ -62,6 +64,7 @@ def source_create(
 
 @transaction.atomic
 def source_update(*, actor: Actor, source: Source, expected_version: int | None = None, **changes: object) -> Source:
+    authorize(actor, Action.EDIT, source)
     return versioned_update(
         actor=actor,
         instance=source,
@@ -85,6 +88,7 @@ def _cited_field(target: models.Model) -> str:
 @transaction.atomic
 def citation_add(*, actor: Actor, target: models.Model, spec: CitationSpec) -> Citation:
     """Cite `spec.source` for `target`. Citing the same source for the same fact twice is a no-op."""
+    authorize(actor, Action.EDIT, target)
     field = _cited_field(target)
     citation, created = Citation.objects.get_or_create(
         source=spec.source,
@@ -108,6 +112,7 @@ def citation_add(*, actor: Actor, target: models.Model, spec: CitationSpec) -> C
 @transaction.atomic
 def citation_remove(*, actor: Actor, citation: Citation) -> None:
     """Withdraw a citation; the change log keeps its full content so it can be restored."""
+    authorize(actor, Action.EDIT, citation)
     target = citation.cited
     change_record(
         actor=actor,
@@ -122,6 +127,7 @@ def citation_remove(*, actor: Actor, citation: Citation) -> None:
 @transaction.atomic
 def citations_add_bulk(*, actor: Actor, targets: list[models.Model], spec: CitationSpec) -> int:
     """citation_add for many rows of one kind at once (imports). Returns how many were new."""
+    authorize(actor, Action.EDIT, None)
     if not targets:
         return 0
     field = _cited_field(targets[0])

@@ -1,9 +1,10 @@
-"""A council officer, as staff, records links, status events and sources through the admin."""
+"""A moderator records links, status events and sources through the admin."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
+from accounts.models import Role
+from accounts.testing import account_create
 from audit.models import ChangeRecord
 from core.partial_dates import PartialDate
 from links.models import Link, StatusEvent
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def officer(client):
-    user = User.objects.create_superuser("officer", "officer@example.org", "a long test password")
+    user = account_create("officer@example.org", role=Role.MODERATOR)
     client.force_login(user)
     return user
 

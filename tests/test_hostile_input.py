@@ -29,6 +29,9 @@ from django.db import transaction
 from django.test import Client, RequestFactory
 from pydantic.fields import FieldInfo
 
+from accounts.models import Role
+from accounts.policy import UserRoles
+from accounts.testing import account_create
 from api.filters import PlaceFilters, SourceFilters
 from api.schemas import EventIn, LinkIn, SourceIn
 from api.tests.conftest import Registry, build_registry
@@ -94,7 +97,7 @@ def world(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
             candidates=[{"geonames_id": 4_409_896, "name": H.IMG}],
         )
         NameResolution.objects.create(key="formula|GB", name=H.FORMULAS[0], country="GB", outcome=Outcome.UNMATCHED)
-        staff = get_user_model().objects.create_user("hostile-staff", is_staff=True, is_superuser=True)
+        staff = account_create("hostile-staff@example.org", role=Role.MODERATOR, password=None)
         _token, key = api_token_create(user=staff, name="hostile input tests")
         yield {
             "reg": reg,
@@ -758,7 +761,8 @@ def admin_fields(name: str) -> list[tuple[str, forms.Field]]:
     """The fields of an admin add page, read from its ModelAdmin: the form's own and each inline's."""
     model_admin = admin.site._registry[MODELS[name]]
     request = RequestFactory().get("/")
-    request.user = get_user_model()(is_staff=True, is_superuser=True)
+    request.user = get_user_model()(is_staff=True)
+    request.user._hub_roles = UserRoles(signed_in=True, verified=True, moderator=True)  # a moderator, unsaved
     form = model_admin.get_form(request)
     fields = [(field_name, field) for field_name, field in form.base_fields.items() if field_name != "edit_version"]
     for formset, inline in model_admin.get_formsets_with_inlines(request):

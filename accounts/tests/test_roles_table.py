@@ -31,6 +31,7 @@ ACTIONS = {
     "see an association's private contacts": Action.READ_PRIVATE_CONTACTS,
     "review proposals": Action.MODERATE,
     "revert a change": Action.REVERT,
+    "remove a record, or restore it": Action.REMOVE,
     "grant and revoke roles": Action.MANAGE_ROLES,
     "read the log of privileged actions": Action.READ_PRIVILEGED_LOG,
 }

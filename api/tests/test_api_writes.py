@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
+from accounts.models import Role
+from accounts.testing import account_create
 from api.models import ApiToken, hash_key
 from api.token_command import Command as CreateApiToken
 from api.tokens import api_token_create, api_token_revoke
@@ -285,7 +287,7 @@ def test_bad_sources_are_400(client, db, staff_headers, change, field, words):
 
 
 def test_tokens_are_listed_and_revoked_in_the_admin_never_shown(client, staff_key):
-    admin = get_user_model().objects.create_superuser("admin", "admin@example.org")
+    admin = account_create("admin@example.org", role=Role.ADMIN, second_factor=True)
     client.force_login(admin)
     token = ApiToken.objects.get()
     page = client.get("/admin/api/apitoken/")

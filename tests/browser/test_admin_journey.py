@@ -3,9 +3,10 @@
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from accounts.models import Role
+from accounts.testing import account_create
 from links.models import Link
 from links.purposes import ensure_purposes
 from places.services import place_create
@@ -22,14 +23,15 @@ def choose(page, field_id: str, text: str) -> None:
 
 def test_officer_records_a_link_its_source_and_a_pause(page, actor):
     ensure_purposes()
-    User.objects.create_superuser("officer", "officer@example.org", "a long test password")
+    account_create("officer@example.org", role=Role.MODERATOR, password="a long test password")
     place_create(actor=actor, name="Testford", country="GB", subdivision="GB-ENG")
     place_create(actor=actor, name="Probestadt", country="DE")
 
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("officer")
+    page.goto("/admin/")  # the admin sends people to the hub's sign-in page
+    page.get_by_label("Email").fill("officer@example.org")
     page.get_by_label("Password").fill("a long test password")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
 
     page.goto("/admin/sources/source/add/")
     page.get_by_label("Title").fill("Minutes of full council, 22 March 2022")

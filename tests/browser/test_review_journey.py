@@ -2,9 +2,10 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from accounts.models import Role
+from accounts.testing import account_create
 from audit.services import Actor
 from imports.models import NameResolution, Outcome
 from imports.services import import_pairs
@@ -23,12 +24,12 @@ def test_moderator_chooses_between_same_named_places(page, tmp_path):
     import_pairs(path=pairs, source_title="Wikipedia lists, February 2026", actor=Actor.system("test"))
     resolution = NameResolution.objects.get(name="Portsmouth")
     assert resolution.outcome == Outcome.AMBIGUOUS and Link.objects.count() == 0
-    User.objects.create_superuser("moderator", "m@example.org", "a long test password")
+    account_create("moderator@example.org", role=Role.MODERATOR, password="a long test password")
 
     page.goto("/imports/review")
-    page.get_by_label("Username").fill("moderator")
+    page.get_by_label("Email").fill("moderator@example.org")
     page.get_by_label("Password").fill("a long test password")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review place matches")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag22aa"]}})
     assert results.violations_count == 0, results.generate_report()

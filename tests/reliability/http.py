@@ -26,7 +26,8 @@ class Page:
 
 
 class FormFields(HTMLParser):
-    """The fields a browser would submit from the form with id `form_id`, as (name, value) pairs in page order."""
+    """The fields a browser would submit from the form with id `form_id` (or, given "action=/path",
+    the form posting there), as (name, value) pairs in page order."""
 
     def __init__(self, form_id: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -39,7 +40,8 @@ class FormFields(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.inside = a.get("id") == self.form_id
+            key, _, wanted = self.form_id.partition("=")
+            self.inside = a.get("action") == wanted if key == "action" and wanted else a.get("id") == self.form_id
         if not self.inside or "disabled" in a:
             return
         name = a.get("name", "")
@@ -121,9 +123,12 @@ class Browser:
         return self._open(request, timeout)
 
     def sign_in(self, username: str, password: str) -> None:
-        page = self.get("/admin/login/?next=/admin/")
-        fields = replace(form_fields(page.text, "login-form"), username=username, password=password)
-        landed = self.post_form("/admin/login/?next=/admin/", fields)
+        """Sign in on the hub's sign-in page (the admin's sends people there), by email address."""
+        page = self.get("/admin/")
+        assert "/accounts/login/" in page.url, f"the admin did not send {username} to the sign-in page"
+        fields = form_fields(page.text, "action=/accounts/login/")
+        fields = replace(fields, login=f"{username}@example.org", password=password)
+        landed = self.post_form("/accounts/login/", fields)
         assert landed.url.endswith("/admin/"), f"{username} could not sign in: {landed.text[:500]}"
 
 
