@@ -5,7 +5,10 @@ from __future__ import annotations
 from allauth.account.forms import SignupForm
 from django import forms
 from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
 
+from accounts.privacy import consent_record
 from core.antibot import form_shown_problem, form_shown_token
 
 
@@ -17,10 +20,23 @@ class HubSignupForm(SignupForm):
     """
 
     started = forms.CharField(widget=forms.HiddenInput, required=False)
+    # UK GDPR: an account starts only once its owner says they have read the privacy notice; the
+    # version they read is recorded (accounts.privacy.consent_record).
+    privacy_notice = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": "Tick the box to say you have read the privacy notice: we need it to open an account."
+        },
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["started"].initial = form_shown_token()
+        # Last, just above the button, and with its link to the notice in the label.
+        consent = self.fields.pop("privacy_notice")
+        consent.label = format_html('I have read the <a href="{}">privacy notice</a>', reverse("privacy_notice"))
+        consent.label_suffix = ""
+        self.fields["privacy_notice"] = consent
         self.fields["email"].help_text = "We send a link to this address; follow it to confirm the account."
         honeypot = settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD
         if honeypot in self.fields:
@@ -35,3 +51,7 @@ class HubSignupForm(SignupForm):
         if problem:
             raise forms.ValidationError(problem)
         return token
+
+    def signup(self, request: object, user: object) -> None:
+        """allauth calls this once the account is saved: record which notice its owner read."""
+        consent_record(user=user)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts import privacy
 from accounts.policy import roles_of
 from accounts.selectors import live_grants_of
 
@@ -15,5 +16,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/home.html",
-        {"roles": roles_of(request.user), "grants": live_grants_of(request.user)},
+        {
+            "roles": roles_of(request.user),
+            "grants": live_grants_of(request.user),
+            # A new version of the privacy notice is offered here, and nowhere else.
+            "consent_needed": privacy.consent_needed(request.user),
+            "notice": privacy.NOTICE,
+        },
     )

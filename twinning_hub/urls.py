@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.privacy_views import privacy_notice
+
 # One way to sign in, with its rate limits and second factor: the admin site sends people to it.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -9,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("privacy", privacy_notice, name="privacy_notice"),
     path("", include("links.urls")),
     path("places/", include("places.urls")),
     path("sources/", include("sources.urls")),

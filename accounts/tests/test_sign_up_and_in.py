@@ -21,7 +21,13 @@ def signup_form(client) -> dict[str, str]:
     page = client.get("/accounts/signup/")
     assert page.status_code == 200
     started = re.search(r'name="started" value="([^"]+)"', page.content.decode()).group(1)
-    return {"email": "secretary@example.org", "password1": PASSWORD, "password2": PASSWORD, "started": started}
+    return {
+        "email": "secretary@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "started": started,
+        "privacy_notice": "on",  # "I have read the privacy notice" (accounts/tests/test_privacy_consent.py)
+    }
 
 
 def link_in(message) -> str:
