@@ -13,11 +13,17 @@ from accounts.selectors import live_grants_of
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from proposals.models import Proposal, ProposalStatus
+
+    roles = roles_of(request.user)
+    pending = Proposal.objects.filter(status=ProposalStatus.PENDING)
     return render(
         request,
         "accounts/home.html",
         {
-            "roles": roles_of(request.user),
+            "roles": roles,
+            "pending_mine": pending.filter(proposer=request.user).count(),
+            "pending_all": pending.count() if roles.trusted_everywhere else None,
             "grants": live_grants_of(request.user),
             # A new version of the privacy notice is offered here, and nowhere else.
             "consent_needed": privacy.consent_needed(request.user),

@@ -9,23 +9,9 @@ from django import forms
 
 from associations.models import Association, CommitteeRole, Contact
 from core.antibot import HumanFormMixin
-from core.forms import OneValueEach, VersionedModelForm, shown
+from core.forms import ErrorSummaryMixin, OneValueEach, VersionedModelForm, shown
 from core.widgets import FastSelect
 from places.geography import country_choices, is_country_code
-
-
-class ErrorSummaryMixin:
-    """`error_summary()`: (the field's id, the message) for each error, each naming its field, for
-    the error summary at the top of a page. A hidden field's error has no field to point at."""
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        items = []
-        for field in self:
-            label = str(field.label)
-            anchor = "" if field.is_hidden else field.id_for_label
-            for error in field.errors:
-                items.append((anchor, error if field.is_hidden or f"'{label}'" in error else f"{label}: {error}"))
-        return items
 
 
 def _no_control_characters(value: str, label: str) -> str:

@@ -111,3 +111,17 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": shown(text)}
                 )
         return super()._check_values(value)
+
+
+class ErrorSummaryMixin:
+    """`error_summary()`: (the field's id, the message) for each error, each naming its field, for
+    the error summary at the top of a page. A hidden field's error has no field to point at."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        items = []
+        for field in self:
+            label = str(field.label)
+            anchor = "" if field.is_hidden else field.id_for_label
+            for error in field.errors:
+                items.append((anchor, error if field.is_hidden or f"'{label}'" in error else f"{label}: {error}"))
+        return items

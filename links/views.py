@@ -129,6 +129,9 @@ def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     try:
         link = link_for_page(pk)
     except Link.DoesNotExist as exc:
+        removed = Link.all_objects.filter(pk=pk, removed=True).first()
+        if removed is not None:  # gone, on purpose: say so, and where its history is
+            return render(request, "links/removed.html", {"link": removed}, status=410)
         raise Http404("No link with this number.") from exc
     canonical = link.get_absolute_url()
     if request.path != canonical:

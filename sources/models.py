@@ -23,12 +23,14 @@ class SourceKind(models.TextChoices):
     REPORT = "report", "report or book"
     WEBSITE = "website", "web page"
     DATASET = "dataset", "dataset"
+    # Someone involved told the hub (a proposal's first-hand statement); moderators saw the statement.
+    FIRST_HAND = "first_hand", "first-hand account"
     OTHER = "other", "other"
 
 
 class Source(RegistryRecord):
     title = models.CharField(max_length=500)
-    kind = models.CharField(max_length=10, choices=SourceKind.choices, default=SourceKind.OTHER)
+    kind = models.CharField(max_length=12, choices=SourceKind.choices, default=SourceKind.OTHER)
     publisher = models.CharField(max_length=300, blank=True)
     author = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=1000, blank=True)

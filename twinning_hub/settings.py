@@ -277,6 +277,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Twinning Hub <hub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# ---------------------------------------------------------------- proposals and moderation
+# Whether a submitted change applies at once or waits for a moderator: each rule may object
+# (proposals.review). The first FIRST_EDITS_REVIEWED changes of a new editor are reviewed.
+REVIEW_RULES = ["proposals.review.role_allows_it", "proposals.review.first_edits"]
+FIRST_EDITS_REVIEWED = int(os.environ.get("FIRST_EDITS_REVIEWED", "3"))
+PROPOSAL_RATE = os.environ.get("PROPOSAL_RATE", "30/h")
+
 # Search results per page.
 SEARCH_PAGE_SIZE = 25
 

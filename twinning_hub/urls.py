@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("proposals/", include("proposals.urls")),
+    path("history/", include("audit.urls")),
     path("privacy", privacy_notice, name="privacy_notice"),
     path("", include("links.urls")),
     path("places/", include("places.urls")),

@@ -1,0 +1,269 @@
+"""The kinds of change a person can submit, each applied through the registry's own service.
+
+A change arrives as a payload of plain values (what a form or the API gave); its kind says who
+may apply it directly (the policy action and target), how to describe it to a moderator, and
+which service makes it. Nothing here writes except through those services, so a change from a
+proposal is validated, authorised, versioned and logged exactly as any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from accounts.policy import Action, NewLink
+from audit.services import Actor
+from core.partial_dates import PartialDate
+from links.models import Link, LinkKind, LinkStatus, StatusEvent
+from places.models import Place
+from proposals.models import ProposalKind
+from sources.models import Source, SourceKind
+from sources.services import CitationSpec, citation_add, source_create
+
+
+@dataclass(frozen=True)
+class Citing:
+    """What a change rests on: a source in the registry, a web address or document, or a
+    first-hand statement ("I am the secretary of the association") that moderators weigh."""
+
+    source: Source | None = None
+    source_note: str = ""
+    first_hand: str = ""
+
+    def problem(self) -> str:
+        if self.source is None and not self.source_note.strip() and not self.first_hand.strip():
+            return (
+                "Say where this comes from: a web address, a document (such as council minutes), or, if you "
+                "know it first-hand, how (for example 'I am the secretary of the association')."
+            )
+        return ""
+
+    @property
+    def words(self) -> str:
+        if self.source is not None:
+            return str(self.source)
+        return self.source_note.strip() or f"First-hand: {self.first_hand.strip()}"
+
+
+def source_for(actor: Actor, citing: Citing) -> Source:
+    """The registry source a change cites: the one given, one already holding that address, or a new one.
+
+    A first-hand statement becomes a source that says only that someone involved told the hub;
+    the statement itself stays with the change's version, for moderators.
+    """
+    if citing.source is not None:
+        return citing.source
+    note = citing.source_note.strip()
+    if note.startswith(("http://", "https://")):
+        existing = Source.objects.filter(url=note).first()
+        if existing is not None:
+            return existing
+        return source_create(actor=actor, title=note[:500], kind=SourceKind.WEBSITE, url=note[:1000])
+    if note:
+        return source_create(actor=actor, title=note[:500], kind=SourceKind.OTHER, document=note[:300])
+    return source_create(
+        actor=actor,
+        title="A first-hand account given to the Twinning Hub by someone involved",
+        kind=SourceKind.FIRST_HAND,
+    )
+
+
+def _date(value: object) -> PartialDate | None:
+    return PartialDate.parse(str(value)) if value not in (None, "") else None
+
+
+@dataclass(frozen=True)
+class ChangeKind:
+    kind: str
+    direct_action: Action
+    # The record the policy judges (a link, an event, a place …, or a NewLink for a new link).
+    policy_target: Callable[[models.Model | None, dict[str, Any]], object]
+    # Make the change through the registry's service; returns the record changed or created.
+    apply: Callable[[Actor, models.Model | None, dict[str, Any], Citing, int | None], models.Model]
+    describe: Callable[[models.Model | None, dict[str, Any]], str]
+
+
+# ---------------------------------------------------------------- links
+
+
+LINK_EDITABLE = {"name", "kind", "description", "endorsing_body", "first_contact", "agreement", "purposes"}
+
+
+def _link_change(actor: Actor, link: Link, payload: dict[str, Any], citing: Citing, version: int | None) -> Link:
+    from links.services import link_update
+
+    unknown = set(payload) - LINK_EDITABLE
+    if unknown:
+        raise ValidationError(f"A link has no field(s) called {', '.join(sorted(unknown))}.")
+    changes = {k: v for k, v in payload.items() if k in {"name", "kind", "description", "endorsing_body"}}
+    dates = {k: _date(payload[k]) for k in ("first_contact", "agreement") if k in payload}
+    link = link_update(
+        actor=actor, link=link, expected_version=version, purposes=payload.get("purposes"), **dates, **changes
+    )
+    citation_add(actor=actor, target=link, spec=CitationSpec(source=source_for(actor, citing)))
+    return link
+
+
+def _link_new(actor: Actor, _target: None, payload: dict[str, Any], citing: Citing, _version: int | None) -> Link:
+    from links.services import link_create
+
+    places = list(Place.objects.filter(pk__in=payload.get("places", [])))
+    if len(places) != len(set(payload.get("places", []))) or len(places) < 2:
+        raise ValidationError("Choose two different places that are in the registry.")
+    return link_create(
+        actor=actor,
+        parties=places,
+        kind=payload.get("kind") or LinkKind.UNSPECIFIED,
+        name=payload.get("name", ""),
+        description=payload.get("description", ""),
+        purposes=payload.get("purposes", []),
+        first_contact=_date(payload.get("first_contact")),
+        agreement=_date(payload.get("agreement")),
+        citations=[CitationSpec(source=source_for(actor, citing))],
+    )
+
+
+def _link_remove(actor: Actor, link: Link, payload: dict[str, Any], citing: Citing, _version: int | None) -> Link:
+    from links.services import link_remove
+
+    return link_remove(actor=actor, link=link, reason=payload.get("why", "") or citing.words)
+
+
+# ---------------------------------------------------------------- status events
+
+EVENT_EDITABLE = {"date", "status", "reason", "category", "deciding_body", "decision_note"}
+
+
+def _event_values(payload: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(payload) - EVENT_EDITABLE
+    if unknown:
+        raise ValidationError(f"A status change has no field(s) called {', '.join(sorted(unknown))}.")
+    values = {k: v for k, v in payload.items() if k != "date"}
+    if "date" in payload:
+        when = _date(payload["date"])
+        if when is None:
+            raise ValidationError({"date": "Give the date of the status change (a year is enough)."})
+        values["when"] = when
+    return values
+
+
+def _event_new(actor: Actor, link: Link, payload: dict[str, Any], citing: Citing, _version: int | None) -> StatusEvent:
+    from links.services import status_event_record
+
+    values = _event_values(payload)
+    if "when" not in values or not values.get("status"):
+        raise ValidationError("Give the date and the new status.")
+    return status_event_record(
+        actor=actor, link=link, citations=[CitationSpec(source=source_for(actor, citing))], **values
+    )
+
+
+def _event_change(
+    actor: Actor, event: StatusEvent, payload: dict[str, Any], citing: Citing, version: int | None
+) -> StatusEvent:
+    from links.services import status_event_update
+
+    event = status_event_update(actor=actor, event=event, expected_version=version, **_event_values(payload))
+    citation_add(actor=actor, target=event, spec=CitationSpec(source=source_for(actor, citing)))
+    return event
+
+
+# ---------------------------------------------------------------- sources and places
+
+SOURCE_EDITABLE = {"title", "kind", "publisher", "author", "url", "document", "published", "note"}
+
+
+def _source_new(actor: Actor, _target: None, payload: dict[str, Any], citing: Citing, _v: int | None) -> Source:
+    unknown = set(payload) - SOURCE_EDITABLE
+    if unknown:
+        raise ValidationError(f"A source has no field(s) called {', '.join(sorted(unknown))}.")
+    values = dict(payload)
+    values["published"] = _date(values.get("published"))
+    return source_create(actor=actor, **values)
+
+
+PLACE_EDITABLE = {"name", "subdivision", "population", "note"}
+
+
+def _place_change(actor: Actor, place: Place, payload: dict[str, Any], citing: Citing, version: int | None) -> Place:
+    from places.services import place_update
+
+    unknown = set(payload) - PLACE_EDITABLE
+    if unknown:
+        raise ValidationError(
+            f"A place has no field(s) called {', '.join(sorted(unknown))} that can be corrected here."
+        )
+    return place_update(actor=actor, place=place, expected_version=version, **payload)
+
+
+def _places_in_order(ids: list[int]) -> list[str]:
+    places = Place.objects.in_bulk(ids)
+    return [str(places[pk]) for pk in ids if pk in places]
+
+
+def _status_label(status: object) -> str:
+    return LinkStatus(status).label if status in LinkStatus.values else "?"
+
+
+def _described(payload: dict[str, Any]) -> str:
+    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in payload.items() if value not in ("", None))
+
+
+KINDS: dict[str, ChangeKind] = {
+    ProposalKind.LINK_CHANGE: ChangeKind(
+        ProposalKind.LINK_CHANGE,
+        Action.EDIT,
+        lambda link, _p: link,
+        _link_change,
+        lambda link, p: f"Correct {link.title}: {_described(p)}",
+    ),
+    ProposalKind.LINK_NEW: ChangeKind(
+        ProposalKind.LINK_NEW,
+        Action.EDIT,
+        lambda _t, p: NewLink(frozenset(int(pk) for pk in p.get("places", []))),
+        _link_new,
+        lambda _t, p: "New link between " + " and ".join(_places_in_order(p.get("places", []))),
+    ),
+    ProposalKind.LINK_REMOVE: ChangeKind(
+        ProposalKind.LINK_REMOVE,
+        Action.REMOVE,
+        lambda link, _p: link,
+        _link_remove,
+        lambda link, p: f"Remove {link.title}: {p.get('why', '')}",
+    ),
+    ProposalKind.EVENT_NEW: ChangeKind(
+        ProposalKind.EVENT_NEW,
+        Action.RECORD_DECISION,
+        lambda link, _p: link,
+        _event_new,
+        lambda link, p: (
+            f"{link.title}: {LinkStatus(p['status']).label if p.get('status') in LinkStatus.values else '?'}"
+            f" on {p.get('date', '?')}"
+        ),
+    ),
+    ProposalKind.EVENT_CHANGE: ChangeKind(
+        ProposalKind.EVENT_CHANGE,
+        Action.RECORD_DECISION,
+        lambda event, _p: event,
+        _event_change,
+        lambda event, p: f"{event.link.title}: correct {event}: {_described(p)}",
+    ),
+    ProposalKind.SOURCE_NEW: ChangeKind(
+        ProposalKind.SOURCE_NEW,
+        Action.EDIT,
+        lambda _t, _p: Source,
+        _source_new,
+        lambda _t, p: f"New source: {p.get('title', '')}",
+    ),
+    ProposalKind.PLACE_CHANGE: ChangeKind(
+        ProposalKind.PLACE_CHANGE,
+        Action.EDIT,
+        lambda place, _p: place,
+        _place_change,
+        lambda place, p: f"Correct {place}: {_described(p)}",
+    ),
+}

@@ -1,0 +1,339 @@
+"""The forms people propose changes with. Each gives a payload of plain values and what it cites."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django import forms
+
+from core.forms import ChoiceField, ErrorSummaryMixin, MultipleChoiceField, PartialDateField
+from core.partial_dates import PartialDate
+from core.text import fold
+from links.models import Link, LinkKind, LinkStatus, Purpose, StatusEvent
+from places.geography import country_choices
+from places.models import Place
+from proposals.changes import Citing
+from sources.models import SourceKind
+
+
+def _one_line(value: str, label: str) -> str:
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise forms.ValidationError(f"'{label}' must be one line of plain text, without line breaks or tabs.")
+    return value
+
+
+class CitingForm(ErrorSummaryMixin, forms.Form):
+    """What every proposal must say: where the change comes from, and (optionally) why."""
+
+    source_url = forms.URLField(
+        label="Web address of the source",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text="For example a council's minutes or a news article online.",
+        error_messages={"invalid": "Enter a full web address, such as https://www.example.gov.uk/minutes."},
+    )
+    source_document = forms.CharField(
+        label="Or a document",
+        required=False,
+        max_length=500,
+        help_text="For example 'Coventry City Council, full council minutes, 22 March 2022, item 7'.",
+    )
+    first_hand = forms.CharField(
+        label="Or, if you know this first-hand, how",
+        required=False,
+        max_length=500,
+        help_text="For example 'I am the secretary of the association'. Only moderators see this.",
+    )
+    why = forms.CharField(
+        label="Anything the moderator should know",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    CITING = ("source_url", "source_document", "first_hand", "why")
+
+    def change_fields(self) -> list[forms.BoundField]:
+        """The visible fields that describe the change itself (the rest say where it comes from)."""
+        return [field for field in self.visible_fields() if field.name not in self.CITING]
+
+    def clean_source_document(self) -> str:
+        return _one_line(self.cleaned_data["source_document"].strip(), "Or a document")
+
+    def clean_first_hand(self) -> str:
+        return _one_line(self.cleaned_data["first_hand"].strip(), "Or, if you know this first-hand, how")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        citing = self.citing()
+        problem = citing.problem()
+        if problem and not self.has_error("source_url"):
+            self.add_error("source_url", problem)
+        return cleaned
+
+    def citing(self) -> Citing:
+        data = getattr(self, "cleaned_data", {})
+        return Citing(
+            source_note=data.get("source_url") or data.get("source_document", ""),
+            first_hand=data.get("first_hand", ""),
+        )
+
+    def payload(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+def _purpose_choices() -> list[tuple[str, str]]:
+    return list(Purpose.objects.order_by("name").values_list("slug", "name"))
+
+
+def _date_text(value: PartialDate | None) -> str:
+    return value.iso() if value else ""
+
+
+class LinkCorrectionForm(CitingForm):
+    """A correction to a link's own details. Only what differs from the link as it is goes in the payload."""
+
+    name = forms.CharField(label="Name of the link, if it has one of its own", required=False, max_length=300)
+    kind = ChoiceField(label="Kind of link", choices=LinkKind.choices)
+    first_contact = PartialDateField(label="First contact", required=False)
+    agreement = PartialDateField(label="Agreement signed", required=False)
+    endorsing_body = forms.CharField(label="Endorsed by", required=False, max_length=300)
+    purposes = MultipleChoiceField(label="Purposes", required=False, widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(
+        label="Description", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    field_order = ["name", "kind", "first_contact", "agreement", "endorsing_body", "purposes", "description"]
+
+    def __init__(self, *args: object, link: Link, **kwargs: object) -> None:
+        self.link = link
+        kwargs.setdefault("initial", self.current())
+        super().__init__(*args, **kwargs)
+        self.fields["purposes"].choices = _purpose_choices()
+
+    def current(self) -> dict[str, Any]:
+        link = self.link
+        return {
+            "name": link.name,
+            "kind": link.kind,
+            "first_contact": _date_text(link.first_contact_on),
+            "agreement": _date_text(link.agreement_on),
+            "endorsing_body": link.endorsing_body,
+            "purposes": sorted(p.slug for p in link.purposes.all()),
+            "description": link.description,
+            "version": link.version,
+        }
+
+    def clean_name(self) -> str:
+        return _one_line(self.cleaned_data["name"].strip(), "Name of the link")
+
+    def clean_endorsing_body(self) -> str:
+        return _one_line(self.cleaned_data["endorsing_body"].strip(), "Endorsed by")
+
+    def payload(self) -> dict[str, Any]:
+        now = self.current()
+        data = self.cleaned_data
+        proposed = {
+            "name": data["name"],
+            "kind": data["kind"],
+            "first_contact": _date_text(data["first_contact"]),
+            "agreement": _date_text(data["agreement"]),
+            "endorsing_body": data["endorsing_body"],
+            "purposes": sorted(data["purposes"]),
+            "description": data["description"].strip(),
+        }
+        return {key: value for key, value in proposed.items() if value != now[key]}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and not self.payload():
+            raise forms.ValidationError("Nothing was changed: correct at least one detail, or go back to the link.")
+        return cleaned
+
+
+STATUS_CHOICES = [(s.value, s.label) for s in LinkStatus]
+
+
+class StatusChangeForm(CitingForm):
+    """A dated change of a link's status, as a council or association decided or a source reports it."""
+
+    date = PartialDateField(label="Date of the change", required=True)
+    status = ChoiceField(label="New status", choices=STATUS_CHOICES)
+    reason = forms.CharField(
+        label="Why, in the words of whoever decided",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    deciding_body = forms.CharField(
+        label="Who decided", required=False, max_length=300, help_text="For example 'Kiel City Council, full council'."
+    )
+    decision_note = forms.CharField(
+        label="How it was decided", required=False, max_length=500, help_text="For example 'unanimous resolution'."
+    )
+    field_order = ["date", "status", "reason", "deciding_body", "decision_note"]
+
+    def __init__(self, *args: object, event: StatusEvent | None = None, **kwargs: object) -> None:
+        self.event = event
+        if event is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "date": event.when.iso(),
+                    "status": event.status,
+                    "reason": event.reason,
+                    "deciding_body": event.deciding_body,
+                    "decision_note": event.decision_note,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["date"].error_messages["required"] = "Give the date of the change (a year is enough)."
+
+    def clean_deciding_body(self) -> str:
+        return _one_line(self.cleaned_data["deciding_body"].strip(), "Who decided")
+
+    def clean_decision_note(self) -> str:
+        return _one_line(self.cleaned_data["decision_note"].strip(), "How it was decided")
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        proposed = {
+            "date": data["date"].iso(),
+            "status": data["status"],
+            "reason": data["reason"].strip(),
+            "deciding_body": data["deciding_body"],
+            "decision_note": data["decision_note"],
+        }
+        if self.event is None:
+            return {k: v for k, v in proposed.items() if v != "" or k in ("date", "status")}
+        return {k: v for k, v in proposed.items() if v != self.initial.get(k)}
+
+
+class RemovalForm(CitingForm):
+    """Asking for a link to be removed: it never existed, or it duplicates another."""
+
+    reason_for_removal = forms.CharField(
+        label="Why should this link be removed?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example 'it duplicates link 123' or 'the two towns were never twinned'.",
+        error_messages={"required": "Say why the link should be removed."},
+    )
+
+    def payload(self) -> dict[str, Any]:
+        return {"why": self.cleaned_data["reason_for_removal"].strip()}
+
+
+class NewLinkForm(CitingForm):
+    """A link not yet in the registry, between two places that are."""
+
+    first_place = forms.CharField(label="First place", max_length=200)
+    first_country = ChoiceField(label="Its country", choices=())
+    second_place = forms.CharField(label="Second place", max_length=200)
+    second_country = ChoiceField(label="Its country", choices=())
+    kind = ChoiceField(label="Kind of link", choices=LinkKind.choices, initial=LinkKind.FORMAL_TWINNING)
+    first_contact = PartialDateField(label="First contact", required=False)
+    agreement = PartialDateField(label="Agreement signed", required=False)
+    description = forms.CharField(
+        label="Description", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    field_order = ["first_place", "first_country", "second_place", "second_country", "kind", "first_contact"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        countries = [("", "Choose a country")] + list(country_choices())
+        self.fields["first_country"].choices = countries
+        self.fields["second_country"].choices = countries
+        self.places: list[Place] = []
+
+    def _place(self, name_field: str, country_field: str) -> Place | None:
+        name = self.cleaned_data.get(name_field, "").strip()
+        country = self.cleaned_data.get(country_field, "")
+        if not name or not country:
+            return None
+        matches = list(
+            Place.objects.filter(names__folded=fold(name), country=country).distinct().order_by("-population")[:5]
+        )
+        if not matches:
+            self.add_error(
+                name_field,
+                f"We could not find '{name[:60]}' in that country. Check the spelling, or write the name as the "
+                "place itself writes it in English.",
+            )
+            return None
+        if len(matches) > 1:
+            where = "; ".join(f"{p} ({p.subdivision or p.country})" for p in matches)
+            self.add_error(
+                name_field,
+                f"Several places are called '{name[:60]}' there: {where}. Say which in 'Anything the moderator "
+                "should know', and we will ask a moderator to choose.",
+            )
+            return None
+        return matches[0]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        first = self._place("first_place", "first_country")
+        second = self._place("second_place", "second_country")
+        if first and second:
+            if first == second:
+                self.add_error("second_place", "A link joins two different places.")
+            else:
+                self.places = [first, second]
+        return cleaned
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "places": [p.pk for p in self.places],
+            "kind": data["kind"],
+            "first_contact": _date_text(data["first_contact"]),
+            "agreement": _date_text(data["agreement"]),
+            "description": data["description"].strip(),
+        }
+
+
+class NewSourceForm(CitingForm):
+    """A source to add to the registry; it cites itself (its address or where a copy is kept)."""
+
+    title = forms.CharField(label="Title", max_length=500)
+    kind = ChoiceField(label="Kind of source", choices=[c for c in SourceKind.choices if c[0] != SourceKind.FIRST_HAND])
+    publisher = forms.CharField(label="Publisher", required=False, max_length=300)
+    published = PartialDateField(label="Published", required=False)
+    field_order = ["title", "kind", "publisher", "published"]
+
+    def clean_title(self) -> str:
+        return _one_line(self.cleaned_data["title"].strip(), "Title")
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        citing = self.citing()
+        url = citing.source_note if citing.source_note.startswith(("http://", "https://")) else ""
+        return {
+            "title": data["title"],
+            "kind": data["kind"],
+            "publisher": data["publisher"].strip(),
+            "published": _date_text(data["published"]),
+            "url": url,
+            "document": "" if url else citing.source_note[:300],
+        }
+
+
+class DecisionForm(ErrorSummaryMixin, forms.Form):
+    """A moderator's decision on a proposal."""
+
+    decision = ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason (the proposer is told; required to reject)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why you reject it: the proposer is told.")
+        return cleaned

@@ -1,0 +1,76 @@
+"""Reads of proposals: the moderators' queue, a person's own, and what a proposal would change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from proposals.models import Proposal, ProposalStatus
+
+LABELS = {
+    "name": "Name",
+    "kind": "Kind",
+    "first_contact": "First contact",
+    "agreement": "Agreement signed",
+    "endorsing_body": "Endorsed by",
+    "purposes": "Purposes",
+    "description": "Description",
+    "date": "Date",
+    "status": "Status",
+    "reason": "Reason",
+    "deciding_body": "Who decided",
+    "decision_note": "How it was decided",
+    "why": "Why remove it",
+    "places": "Places",
+    "title": "Title",
+    "publisher": "Publisher",
+    "published": "Published",
+    "url": "Web address",
+    "document": "Document",
+    "population": "Population",
+    "subdivision": "Region",
+    "note": "Note",
+}
+
+
+def pending_proposals() -> QuerySet[Proposal]:
+    """Waiting proposals, oldest first (fair to proposers), with what the queue shows."""
+    return (
+        Proposal.objects.filter(status=ProposalStatus.PENDING)
+        .select_related("proposer", "source", "target_type")
+        .order_by("created_at", "id")
+    )
+
+
+def proposals_of(user: object) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(proposer=user).select_related("decided_by").order_by("-created_at", "-id")
+
+
+def _current_value(target: object, key: str) -> Any:
+    """What the record holds now for a payload key, as the payload writes it."""
+    if target is None:
+        return ""
+    if key in ("first_contact", "agreement"):
+        when = getattr(target, f"{key}_on", None)
+        return when.iso() if when else ""
+    if key == "date" and hasattr(target, "when"):
+        return target.when.iso()
+    if key == "purposes":
+        return sorted(p.slug for p in target.purposes.all())
+    return getattr(target, key, "")
+
+
+def proposal_rows(proposal: Proposal) -> list[tuple[str, str, str]]:
+    """(field, now, proposed) for each value the proposal gives: the moderator's comparison."""
+    target = proposal.target
+    rows = []
+    for key, proposed in proposal.payload.items():
+        if key == "places":
+            from places.models import Place
+
+            proposed = ", ".join(str(p) for p in Place.objects.filter(pk__in=proposed))
+        now = "" if key in ("why", "places") else _current_value(target, key)
+        shown = [", ".join(v) if isinstance(v, list) else ("" if v is None else str(v)) for v in (now, proposed)]
+        rows.append((LABELS.get(key, key.replace("_", " ").capitalize()), shown[0], shown[1]))
+    return rows

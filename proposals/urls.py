@@ -1,0 +1,18 @@
+from django.urls import path
+
+from proposals import views
+
+app_name = "proposals"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("mine", views.mine, name="mine"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/decide", views.decide, name="decide"),
+    path("<int:pk>/withdraw", views.withdraw, name="withdraw"),
+    path("links/new", views.propose_link, name="link_new"),
+    path("links/<int:pk>/correct", views.propose_link_change, name="link_change"),
+    path("links/<int:pk>/status", views.propose_status_change, name="event_new"),
+    path("links/<int:pk>/remove", views.propose_link_removal, name="link_remove"),
+    path("events/<int:pk>/correct", views.propose_event_correction, name="event_change"),
+    path("sources/new", views.propose_source, name="source_new"),
+]
