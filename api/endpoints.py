@@ -1,8 +1,8 @@
-"""The REST API (django-ninja): anonymous reads of the registry, and staff writes through the services.
+"""The REST API (django-ninja): anonymous reads of the registry, and token writes through the services.
 
 Reads: links (with the search page's filters), places, sources and statistics, each list
 cursor-paginated in id order, each answer with ETag / Last-Modified (304 when unchanged),
-rate-limited for anonymous clients. Writes: a staff API token, and the same services (and
+rate-limited for anonymous clients. Writes: an API token, and the same services (and
 so the same rules and the same change log) as the admin.
 
 No `from __future__ import annotations` here: django-ninja reads the endpoints' annotations
@@ -39,7 +39,7 @@ from api.schemas import (
     StatisticsOut,
     page_of,
 )
-from api.security import AnonymousReadThrottle, StaffToken
+from api.security import AccountToken, AnonymousReadThrottle
 from audit.services import Actor
 from core.partial_dates import PartialDate
 from core.text import fold
@@ -73,7 +73,10 @@ dates, purposes, status history and sources; places; sources; statistics.
   `If-None-Match` / `If-Modified-Since` to get `304 Not Modified` when nothing has changed.
 * **Rate limit**: without a token, 120 requests a minute per address; over it the answer is
   `429` with `Retry-After` (seconds).
-* **Writes** need a staff API token: `Authorization: Bearer <key>`. Every write is checked
+* **Writes** need an API token: `Authorization: Bearer <key>`. A token acts as its account and may
+  change what that account's roles allow (the README's table: moderators anywhere, an
+  association editor its association's links, a council officer its places' links); anything
+  else is refused with 403 and the reason. Every write is checked
   by the same rules as the admin and recorded in the change log under the token's user.
 * **Errors** are JSON: `{"detail": "...", "errors": {"field": ["..."]}}`.
 """
@@ -94,7 +97,7 @@ LIST_ERRORS = {304: None, 400: ErrorOut, 429: ErrorOut}
 # One router: a GET and a POST on the same path must share it. Reads are throttled, writes need a token.
 router = Router()
 READ = {"throttle": AnonymousReadThrottle(), "tags": ["read"]}
-WRITE = {"auth": StaffToken(), "tags": ["write (staff token)"]}
+WRITE = {"auth": AccountToken(), "tags": ["write (token)"]}
 
 LinkPage = page_of(LinkOut, "LinkPage")
 PlacePage = page_of(PlaceOut, "PlacePage")

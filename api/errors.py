@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -180,6 +180,11 @@ def install(api: NinjaAPI) -> None:
             "saved. Send long texts (quotes, notes) shorter, or split the work into several requests.",
         )
 
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        # The policy's refusal, in its own words (what the token's account may not do, and why).
+        return respond(request, 403, str(exc) or "This token's account may not make this change.")
+
     @api.exception_handler(Http404)
     def missing(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, str(exc) or "Not found.")
@@ -192,7 +197,7 @@ def install(api: NinjaAPI) -> None:
         return respond(
             request,
             429,
-            f"Too many requests. {allowance}Try again in {wait} seconds, or ask for a staff token if you need more.",
+            f"Too many requests. {allowance}Try again in {wait} seconds, or ask for an API token if you need more.",
         )
 
     @api.exception_handler(AuthenticationError)

@@ -1,4 +1,4 @@
-"""API tokens: how staff authenticate writes to the REST API.
+"""API tokens: how accounts authenticate writes to the REST API (what they may change is their roles').
 
 Only a SHA-256 hash of each key is stored; the key itself is shown once, when it is
 made (`manage.py create_api_token`), and cannot be recovered afterwards.

@@ -1,4 +1,8 @@
-"""Who may do what: bearer tokens for staff writes, and the rate limit on anonymous reads."""
+"""Bearer tokens for writes, and the rate limit on anonymous reads.
+
+A token acts as its account: what a write may change is the policy's answer for that account
+(accounts.policy, checked by the services), so the API and the pages never disagree.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from api.tokens import note_use, token_for_key
 from core.ratelimit import client_ip, consume, parse_rate
 
 DEFAULT_ANON_RATE = "120/min"
-TOKEN_HELP = "Send a staff API token in the header 'Authorization: Bearer <key>'."
+TOKEN_HELP = "Send an API token in the header 'Authorization: Bearer <key>'."
 
 
 def bearer_key(request: HttpRequest) -> str | None:
@@ -28,18 +32,19 @@ def bearer_key(request: HttpRequest) -> str | None:
 
 
 def staff_token(request: HttpRequest) -> ApiToken | None:
-    """The request's token if it is valid and belongs to an active staff user (looked up once per request)."""
+    """The request's token if it is valid and its account active (looked up once per request)."""
     if not hasattr(request, "_api_token"):
         key = bearer_key(request)
         token = token_for_key(key) if key else None
-        if token is not None and (token.is_revoked or not token.user.is_active or not token.user.is_staff):
+        if token is not None and (token.is_revoked or not token.user.is_active):
             token = None
         request._api_token = token
     return request._api_token
 
 
-class StaffToken(HttpBearer):
-    """Bearer-token authentication for writes: only an unrevoked token of an active staff user passes."""
+class AccountToken(HttpBearer):
+    """Bearer-token authentication for writes: an unrevoked token of an active account passes; the
+    services then check what that account may change."""
 
     def __call__(self, request: HttpRequest) -> ApiToken:
         value = request.headers.get("Authorization")
@@ -60,17 +65,13 @@ class StaffToken(HttpBearer):
             )
         if not found.user.is_active:
             raise AuthorizationError(403, "The account this API token belongs to is no longer active.")
-        if not found.user.is_staff:
-            raise AuthorizationError(
-                403, "Only staff may change the registry through the API, and this token's account is not staff."
-            )
         note_use(found)
         request.user = found.user
         return found
 
 
 class AnonymousReadThrottle(BaseThrottle):
-    """At most API_ANON_RATE reads (default 120 a minute) per client address; staff are not limited.
+    """At most API_ANON_RATE reads (default 120 a minute) per client address; token holders and staff are not limited.
 
     A fixed window in the cache (core.ratelimit), shared by the server's processes when they share one.
     """

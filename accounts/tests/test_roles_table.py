@@ -152,3 +152,44 @@ def test_a_deactivated_account_can_do_nothing(world):
     moderator.is_active = False
     assert not can(moderator, Action.PROPOSE)
     assert not can(moderator, Action.MODERATE)
+
+
+# ---------------------------------------------------------------- the same cells, through the API
+
+
+def api_post(client, path: str, body: dict, user) -> int:
+    from api.tokens import api_token_create
+
+    headers = {}
+    if user.is_authenticated:
+        _token, key = api_token_create(user=user, name="roles table")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    return client.post(f"/api/v1{path}", body, content_type="application/json", **headers).status_code
+
+
+@pytest.mark.parametrize(
+    ("action_label", "column", "cell"),
+    [c for c in CELLS if c[0] in ("record a status change directly", "change a link directly")],
+)
+def test_each_write_cell_holds_through_the_api_too(world, source, client, action_label, column, cell):
+    from links.models import Link, StatusEvent
+
+    user = account_for(column, world)
+    citations = [{"source_id": source.pk, "quote": "Resolved."}]
+    if action_label == "record a status change directly":
+        event = {"date": "2022-03", "status": "paused", "citations": citations}
+        answers = [api_post(client, f"/links/{world[side].pk}/events", event, user) for side in ("ours", "theirs")]
+        written = StatusEvent.objects.count()
+    else:  # a new link from the council's own place (in scope for an officer), and one elsewhere
+        kiel, brest = world["theirs"].parties.all()
+        ours = {"parties": [{"place_id": world["place"].pk}, {"place_id": kiel.place_id}], "kind": "formal"}
+        theirs = {"parties": [{"place_id": kiel.place_id}, {"place_id": brest.place_id}], "kind": "friendship"}
+        answers = [api_post(client, "/links", body | {"citations": citations}, user) for body in (ours, theirs)]
+        written = Link.objects.count() - 2
+    expected = {"yes": [201, 201], "no": [403, 403], "scoped": [201, 403]}[cell]
+    if column == "visitor":
+        expected = [401, 401]  # no token at all
+    if column == "association editor" and action_label == "change a link directly":
+        expected = [403, 403]  # an association editor edits its links, but creates none directly
+    assert answers == expected, f"{column}: {action_label}"
+    assert written == expected.count(201), "a refused write leaves nothing behind"
