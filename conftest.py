@@ -25,6 +25,40 @@ def empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def flushable_privileged_log(request) -> Iterator[None]:
+    """Keep the privileged log's database guard in every test, and let a transactional test's
+    database still be emptied after it, on SQLite.
+
+    The log refuses UPDATE and DELETE in the database itself (audit migration 0002). PostgreSQL
+    empties tables with TRUNCATE, which the guard leaves to the operator; SQLite's flush deletes
+    row by row, so after a transactional test the guard is lifted for the flush, and each test
+    puts it back (if missing) before it starts.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional and marker is None and "db" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")  # set up first, torn down after
+    from importlib import import_module
+
+    from django.db import connection
+
+    guard = import_module("audit.migrations.0002_privilegedaction")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in guard.APPEND_ONLY["sqlite"]:
+                cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+    yield
+    if transactional and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in guard.DROP["sqlite"]:
+                cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Accounts in tests hash passwords with a cheap hasher: the hashing is Django's, not ours to test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

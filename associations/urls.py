@@ -1,6 +1,7 @@
 from django.urls import path
 
 from associations import views
+from audit import views as history_views
 
 app_name = "associations"
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/contact", views.contact, name="contact"),
     path("<int:pk>/contact/sent", views.contact_sent, name="contact_sent"),
     path("<int:pk>/edit", views.association_edit, name="edit"),
+    path("<int:pk>/history/", history_views.association_history, name="history"),
     path("<int:pk>/committee/add", views.committee_add, name="committee_add"),
     path("<int:pk>/committee/<int:role_pk>/end", views.committee_end, name="committee_end"),
     path("<int:pk>/contacts/add", views.contact_create, name="contact_add"),

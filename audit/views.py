@@ -69,6 +69,14 @@ def source_history(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     return record_history(request, source, f"History of {source}")
 
 
+def association_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The association's own changes (its contacts' changes, which hold private details, are not shown)."""
+    from associations.models import Association
+
+    association = get_object_or_404(Association, pk=pk)
+    return record_history(request, association, f"History of {association}")
+
+
 @login_required
 @require_POST
 def revert(request: HttpRequest, pk: int) -> HttpResponse:

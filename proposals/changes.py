@@ -186,6 +186,22 @@ def _source_new(actor: Actor, _target: None, payload: dict[str, Any], citing: Ci
     return source_create(actor=actor, **values)
 
 
+def _source_change(
+    actor: Actor, source: Source, payload: dict[str, Any], citing: Citing, version: int | None
+) -> Source:
+    from sources.services import source_update
+
+    unknown = set(payload) - SOURCE_EDITABLE
+    if unknown:
+        raise ValidationError(f"A source has no field(s) called {', '.join(sorted(unknown))}.")
+    values = dict(payload)
+    if "published" in values:
+        when = _date(values.pop("published"))
+        values["published"] = when.start if when else None
+        values["published_precision"] = when.precision if when else ""
+    return source_update(actor=actor, source=source, expected_version=version, **values)
+
+
 PLACE_EDITABLE = {"name", "subdivision", "population", "note"}
 
 
@@ -209,11 +225,46 @@ def _status_label(status: object) -> str:
     return LinkStatus(status).label if status in LinkStatus.values else "?"
 
 
+ASSOCIATION_EDITABLE = {"name", "website", "meeting_place", "description"}
+
+
+def _association_new(actor: Actor, link: Link | None, payload: dict[str, Any], citing: Citing, _v: int | None):
+    from associations.services import association_create
+
+    unknown = set(payload) - ASSOCIATION_EDITABLE
+    if unknown:
+        raise ValidationError(f"An association has no field(s) called {', '.join(sorted(unknown))}.")
+    return association_create(actor=actor, links=[link] if link is not None else [], **payload)
+
+
+def _association_change(actor: Actor, association, payload: dict[str, Any], citing: Citing, version: int | None):
+    from associations.services import association_update
+
+    unknown = set(payload) - ASSOCIATION_EDITABLE
+    if unknown:
+        raise ValidationError(f"An association has no field(s) called {', '.join(sorted(unknown))}.")
+    return association_update(actor=actor, association=association, expected_version=version, **payload)
+
+
 def _described(payload: dict[str, Any]) -> str:
     return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in payload.items() if value not in ("", None))
 
 
 KINDS: dict[str, ChangeKind] = {
+    ProposalKind.ASSOCIATION_NEW: ChangeKind(
+        ProposalKind.ASSOCIATION_NEW,
+        Action.EDIT,
+        lambda _link, _p: None,  # creating an association is for moderators
+        _association_new,
+        lambda link, p: f"New association: {p.get('name', '')}" + (f", running {link.title}" if link else ""),
+    ),
+    ProposalKind.ASSOCIATION_CHANGE: ChangeKind(
+        ProposalKind.ASSOCIATION_CHANGE,
+        Action.EDIT,
+        lambda association, _p: association,
+        _association_change,
+        lambda association, p: f"Correct {association}: {_described(p)}",
+    ),
     ProposalKind.LINK_CHANGE: ChangeKind(
         ProposalKind.LINK_CHANGE,
         Action.EDIT,
@@ -258,6 +309,13 @@ KINDS: dict[str, ChangeKind] = {
         lambda _t, _p: Source,
         _source_new,
         lambda _t, p: f"New source: {p.get('title', '')}",
+    ),
+    ProposalKind.SOURCE_CHANGE: ChangeKind(
+        ProposalKind.SOURCE_CHANGE,
+        Action.EDIT,
+        lambda source, _p: source,
+        _source_change,
+        lambda source, p: f"Correct the source {source}: {_described(p)}",
     ),
     ProposalKind.PLACE_CHANGE: ChangeKind(
         ProposalKind.PLACE_CHANGE,

@@ -304,10 +304,44 @@ class NewSourceForm(CitingForm):
     published = PartialDateField(label="Published", required=False)
     field_order = ["title", "kind", "publisher", "published"]
 
+    def __init__(self, *args: object, source=None, **kwargs: object) -> None:
+        self.source = source
+        if source is not None:
+            kwargs.setdefault("initial", self.current())
+        super().__init__(*args, **kwargs)
+        if source is not None:  # a correction: the source's own address, author and note
+            self.fields["url"] = forms.URLField(label="Its web address", required=False, max_length=1000)
+            self.fields["author"] = forms.CharField(label="Author", required=False, max_length=300)
+            self.fields["note"] = forms.CharField(
+                label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+            )
+
+    def current(self) -> dict[str, str]:
+        s = self.source
+        published = s.published_on.iso() if s.published_on else ""
+        return {"title": s.title, "kind": s.kind, "publisher": s.publisher, "published": published,
+                "url": s.url, "author": s.author, "note": s.note}  # fmt: skip
+
+    def correction(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        proposed = {
+            "title": data["title"],
+            "kind": data["kind"],
+            "publisher": data["publisher"].strip(),
+            "published": _date_text(data["published"]),
+            "url": data.get("url", ""),
+            "author": data.get("author", "").strip(),
+            "note": data.get("note", "").strip(),
+        }
+        now = self.current()
+        return {k: v for k, v in proposed.items() if v != now[k]}
+
     def clean_title(self) -> str:
         return _one_line(self.cleaned_data["title"].strip(), "Title")
 
     def payload(self) -> dict[str, Any]:
+        if self.source is not None:
+            return self.correction()
         data = self.cleaned_data
         citing = self.citing()
         url = citing.source_note if citing.source_note.startswith(("http://", "https://")) else ""
@@ -319,6 +353,83 @@ class NewSourceForm(CitingForm):
             "url": url,
             "document": "" if url else citing.source_note[:300],
         }
+
+
+class PlaceCorrectionForm(CitingForm):
+    """A correction to a place: its English name, region, population or a note."""
+
+    name = forms.CharField(label="Name in English", max_length=200)
+    subdivision = forms.CharField(
+        label="Region code", required=False, max_length=10, help_text="Its ISO 3166-2 code, such as GB-ENG or DE-SH."
+    )
+    population = forms.IntegerField(label="Population", required=False, min_value=0, max_value=100_000_000)
+    note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    field_order = ["name", "subdivision", "population", "note"]
+
+    def __init__(self, *args: object, place: Place, **kwargs: object) -> None:
+        self.place = place
+        kwargs.setdefault("initial", self.current())
+        super().__init__(*args, **kwargs)
+
+    def current(self) -> dict[str, Any]:
+        p = self.place
+        return {"name": p.name, "subdivision": p.subdivision, "population": p.population, "note": p.note}
+
+    def clean_name(self) -> str:
+        return _one_line(self.cleaned_data["name"].strip(), "Name in English")
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        proposed = {
+            "name": data["name"],
+            "subdivision": data["subdivision"].strip().upper(),
+            "population": data["population"],
+            "note": data["note"].strip(),
+        }
+        now = self.current()
+        return {k: v for k, v in proposed.items() if v != now[k]}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and not self.payload():
+            raise forms.ValidationError("Nothing was changed: correct at least one detail, or go back to the place.")
+        return cleaned
+
+
+class AssociationForm(CitingForm):
+    """A new association, or a correction to one (only what differs goes in the payload)."""
+
+    name = forms.CharField(label="Name of the association", max_length=300)
+    website = forms.URLField(label="Its website", required=False, max_length=200, assume_scheme="https")
+    meeting_place = forms.CharField(label="Where it meets", required=False, max_length=300)
+    description = forms.CharField(
+        label="About it", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    field_order = ["name", "website", "meeting_place", "description"]
+
+    def __init__(self, *args: object, association=None, **kwargs: object) -> None:
+        self.association = association
+        if association is not None:
+            kwargs.setdefault("initial", self.current())
+        super().__init__(*args, **kwargs)
+
+    def current(self) -> dict[str, str]:
+        a = self.association
+        if a is None:
+            return {}
+        return {"name": a.name, "website": a.website, "meeting_place": a.meeting_place, "description": a.description}
+
+    def clean_name(self) -> str:
+        return _one_line(self.cleaned_data["name"].strip(), "Name of the association")
+
+    def clean_meeting_place(self) -> str:
+        return _one_line(self.cleaned_data["meeting_place"].strip(), "Where it meets")
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        proposed = {k: (data[k] or "").strip() for k in ("name", "website", "meeting_place", "description")}
+        now = self.current()
+        return {k: v for k, v in proposed.items() if v != now.get(k, "")}
 
 
 class DecisionForm(ErrorSummaryMixin, forms.Form):

@@ -20,6 +20,7 @@ class ProposalKind(models.TextChoices):
     EVENT_NEW = "event_new", "a new status change"
     EVENT_CHANGE = "event_change", "a correction to a status change"
     SOURCE_NEW = "source_new", "a new source"
+    SOURCE_CHANGE = "source_change", "a correction to a source"
     PLACE_CHANGE = "place_change", "a correction to a place"
     ASSOCIATION_NEW = "association_new", "a new association"
     ASSOCIATION_CHANGE = "association_change", "a correction to an association"

@@ -74,3 +74,24 @@ def proposal_rows(proposal: Proposal) -> list[tuple[str, str, str]]:
         shown = [", ".join(v) if isinstance(v, list) else ("" if v is None else str(v)) for v in (now, proposed)]
         rows.append((LABELS.get(key, key.replace("_", " ").capitalize()), shown[0], shown[1]))
     return rows
+
+
+def proposals_for_export(user: object) -> list[dict[str, Any]]:
+    """A person's proposals for their data download: what they proposed, cited and were told.
+    The moderator who decided is named by role only."""
+    return [
+        {
+            "proposed_at": proposal.created_at,
+            "kind": proposal.get_kind_display(),
+            "summary": proposal.summary,
+            "values": proposal.payload,
+            "note": proposal.reason,
+            "source": proposal.source_note or (str(proposal.source) if proposal.source_id else ""),
+            "first_hand": proposal.first_hand,
+            "status": proposal.get_status_display(),
+            "decided_at": proposal.decided_at,
+            "decided_by": "a moderator" if proposal.decided_by_id else "",
+            "moderators_reason": proposal.decision_reason,
+        }
+        for proposal in Proposal.objects.filter(proposer=user).select_related("source").order_by("created_at", "id")
+    ]

@@ -15,4 +15,8 @@ urlpatterns = [
     path("links/<int:pk>/remove", views.propose_link_removal, name="link_remove"),
     path("events/<int:pk>/correct", views.propose_event_correction, name="event_change"),
     path("sources/new", views.propose_source, name="source_new"),
+    path("sources/<int:pk>/correct", views.propose_source_change, name="source_change"),
+    path("places/<int:pk>/correct", views.propose_place_change, name="place_change"),
+    path("links/<int:pk>/association", views.propose_association, name="association_new"),
+    path("associations/<int:pk>/correct", views.propose_association_change, name="association_change"),
 ]

@@ -195,6 +195,69 @@ def propose_source(request: HttpRequest) -> HttpResponse:
     )
 
 
+def propose_source_change(request: HttpRequest, pk: int) -> HttpResponse:
+    from sources.models import Source
+
+    source = get_object_or_404(Source, pk=pk)
+    return _propose(
+        request,
+        kind=ProposalKind.SOURCE_CHANGE,
+        make_form=lambda data: proposal_forms.NewSourceForm(data, source=source),
+        target=source,
+        heading=f"Correct the source {source}",
+        intro="Change what is wrong or missing, and say where the correction comes from.",
+        back=source.get_absolute_url(),
+        expected_version=lambda form: source.version,
+    )
+
+
+def propose_place_change(request: HttpRequest, pk: int) -> HttpResponse:
+    from places.models import Place
+
+    place = get_object_or_404(Place, pk=pk)
+    return _propose(
+        request,
+        kind=ProposalKind.PLACE_CHANGE,
+        make_form=lambda data: proposal_forms.PlaceCorrectionForm(data, place=place),
+        target=place,
+        heading=f"Correct the details of {place}",
+        intro="Change what is wrong or missing, and say where the correction comes from.",
+        back=place.get_absolute_url(),
+        expected_version=lambda form: place.version,
+    )
+
+
+def propose_association(request: HttpRequest, pk: int) -> HttpResponse:
+    """An association that runs this link, not yet on the hub."""
+    link = _link(pk)
+    return _propose(
+        request,
+        kind=ProposalKind.ASSOCIATION_NEW,
+        make_form=lambda data: proposal_forms.AssociationForm(data),
+        target=link,
+        heading=f"Add the association that runs {link.title}",
+        intro="Its name, website and where it meets. Contact details are added later by its own editors, "
+        "and stay private unless they choose to publish them.",
+        back=link.get_absolute_url(),
+    )
+
+
+def propose_association_change(request: HttpRequest, pk: int) -> HttpResponse:
+    from associations.models import Association
+
+    association = get_object_or_404(Association, pk=pk)
+    return _propose(
+        request,
+        kind=ProposalKind.ASSOCIATION_CHANGE,
+        make_form=lambda data: proposal_forms.AssociationForm(data, association=association),
+        target=association,
+        heading=f"Correct the details of {association}",
+        intro="Change what is wrong or missing, and say where it comes from.",
+        back=association.get_absolute_url(),
+        expected_version=lambda form: association.version,
+    )
+
+
 # ---------------------------------------------------------------- reading and deciding
 
 

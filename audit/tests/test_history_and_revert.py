@@ -160,4 +160,4 @@ def test_history_pages_exist_for_places_and_sources_and_count_their_queries(
     assert "History of Council minutes" in client.get(f"/sources/{source.pk}/history/").content.decode()
     with django_assert_max_num_queries(12):
         page = client.get(f"/links/{link.pk}/history/")
-    assert page.content.decode().count("<li id=\"change-") >= 7
+    assert page.content.decode().count('<li id="change-') >= 7

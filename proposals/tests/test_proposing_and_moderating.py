@@ -102,9 +102,7 @@ def test_a_council_officer_applies_at_once_after_their_first_edits_were_reviewed
     assert Link.objects.get(pk=link.pk).current_status == "paused"
 
 
-def test_an_association_editor_may_correct_their_link_but_a_protected_one_goes_to_a_moderator(
-    link, client, settings
-):
+def test_an_association_editor_may_correct_their_link_but_a_protected_one_goes_to_a_moderator(link, client, settings):
     from associations.models import Association
 
     settings.FIRST_EDITS_REVIEWED = 0
@@ -248,3 +246,63 @@ def test_an_approved_removal_hides_the_link_and_history_keeps_it(link, contribut
     history = client.get(f"/links/{link.pk}/history/").content.decode()
     assert "Removed link" in history and "Recorded twice." in history
     assert ChangeRecord.objects.filter(target_id=link.pk, action="remove").count() == 1
+
+
+def test_a_persons_proposals_are_in_their_data_download(link, contributor, client):
+    client.force_login(contributor)
+    client.post(f"/proposals/links/{link.pk}/correct", correction(link, endorsing_body="Both councils"))
+    download = client.post("/account/data.json")
+    parts = download.json()
+    mine = parts["proposals"]
+    assert [p["summary"] for p in mine] == [Proposal.objects.get().summary]
+    assert mine[0]["source"] == CITING["source_url"] and mine[0]["status"] == "waiting for review"
+
+
+def test_a_contributor_proposes_the_association_that_runs_a_link(link, contributor, moderator, client):
+    from associations.models import Association
+
+    client.force_login(contributor)
+    form = {"name": "Coventry–Volgograd Friendship Association", "meeting_place": "Coventry Cathedral"}
+    client.post(f"/proposals/links/{link.pk}/association", form | CITING)
+    proposal = Proposal.objects.get()
+    assert proposal.summary.startswith("New association: Coventry–Volgograd Friendship Association, running")
+    client.force_login(moderator)
+    client.post(f"/proposals/{proposal.pk}/decide", {"decision": "approve"})
+    association = Association.objects.get()
+    assert list(association.links.all()) == [link] and association.meeting_place == "Coventry Cathedral"
+
+    client.force_login(contributor)
+    client.post(
+        f"/proposals/associations/{association.pk}/correct",
+        {"name": association.name, "meeting_place": "Coventry Guildhall", "website": "", "description": ""} | CITING,
+    )
+    correction = Proposal.objects.latest("id")
+    assert correction.payload == {"meeting_place": "Coventry Guildhall"}
+    history = client.get(f"/associations/{association.pk}/history/").content.decode()
+    assert "Added association" in history
+
+
+def test_places_and_sources_are_corrected_through_proposals_too(link, contributor, moderator, client):
+    place = link.parties.first().place
+    source = link.citations.get().source
+    client.force_login(contributor)
+    answer = client.post(
+        f"/proposals/places/{place.pk}/correct",
+        {"name": place.name, "subdivision": "gb-eng", "population": "345000", "note": ""} | CITING,
+    )
+    assert answer.status_code == 302
+    client.post(
+        f"/proposals/sources/{source.pk}/correct",
+        {"title": source.title, "kind": source.kind, "publisher": "Coventry City Council", "published": "2022-03-22"}
+        | CITING,
+    )
+    place_proposal, source_proposal = Proposal.objects.order_by("id")
+    assert place_proposal.payload == {"subdivision": "GB-ENG", "population": 345000}
+    assert source_proposal.payload == {"publisher": "Coventry City Council"}
+    client.force_login(moderator)
+    for proposal in (place_proposal, source_proposal):
+        client.post(f"/proposals/{proposal.pk}/decide", {"decision": "approve"})
+    place.refresh_from_db()
+    source.refresh_from_db()
+    assert (place.subdivision, place.population) == ("GB-ENG", 345000)
+    assert source.publisher == "Coventry City Council"
