@@ -39,7 +39,7 @@ from api.schemas import (
     StatisticsOut,
     page_of,
 )
-from api.security import AccountToken, AnonymousReadThrottle
+from api.security import AccountToken, AnonymousReadThrottle, TokenWriteThrottle
 from audit.services import Actor
 from core.partial_dates import PartialDate
 from core.text import fold
@@ -97,7 +97,7 @@ LIST_ERRORS = {304: None, 400: ErrorOut, 429: ErrorOut}
 # One router: a GET and a POST on the same path must share it. Reads are throttled, writes need a token.
 router = Router()
 READ = {"throttle": AnonymousReadThrottle(), "tags": ["read"]}
-WRITE = {"auth": AccountToken(), "tags": ["write (token)"]}
+WRITE = {"auth": AccountToken(), "throttle": TokenWriteThrottle(), "tags": ["write (token)"]}
 
 LinkPage = page_of(LinkOut, "LinkPage")
 PlacePage = page_of(PlaceOut, "PlacePage")

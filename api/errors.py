@@ -193,6 +193,13 @@ def install(api: NinjaAPI) -> None:
     def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
         limit, period, wait = getattr(request, "_api_rate", (None, None, exc.wait))
         per = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}.get(period, f"per {period} seconds")
+        if getattr(request, "_api_rate_kind", "") == "write":
+            return respond(
+                request,
+                429,
+                f"Too many writes: the API accepts {limit} {per} from one token. Nothing was saved; "
+                f"try again in {wait} seconds.",
+            )
         allowance = f"The API answers {limit} requests {per} from one address without a token. " if limit else ""
         return respond(
             request,

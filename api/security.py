@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
-from api.models import ApiToken
+from api.models import ApiToken, hash_key
 from api.tokens import note_use, token_for_key
 from core.ratelimit import client_ip, consume, parse_rate
 
@@ -91,6 +91,32 @@ class AnonymousReadThrottle(BaseThrottle):
         self._local.wait = wait
         self._local.limit, self._local.period = limit, period
         request._api_rate = (limit, period, self._local.wait)
+        return False
+
+    def wait(self) -> float | None:
+        return getattr(self._local, "wait", None)
+
+
+class TokenWriteThrottle(BaseThrottle):
+    """At most API_WRITE_RATE writes (default 600 an hour) per token, so that a leaked or runaway
+    token cannot flood the registry, or the moderators, faster than a person could check it."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self._local.wait = None
+        key = bearer_key(request)
+        if key is None:
+            return True  # no token: authentication refuses it first
+        rate = getattr(settings, "API_WRITE_RATE", "600/h")
+        limit, period = parse_rate(rate)
+        wait = consume("api-write", hash_key(key)[:24], rate)
+        if wait is None:
+            return True
+        self._local.wait = wait
+        request._api_rate = (limit, period, wait)
+        request._api_rate_kind = "write"
         return False
 
     def wait(self) -> float | None:

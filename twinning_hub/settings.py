@@ -208,6 +208,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").
 
 # The API: anonymous clients may make this many requests (per IP); staff with a token are not limited.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/min")
+# Writes through the API, per token.
+API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "600/h")
 # Behind N reverse proxies, trust N X-Forwarded-For hops when counting clients for the rate limit.
 NINJA_NUM_PROXIES = int(os.environ.get("NINJA_NUM_PROXIES", "0")) or None
 

@@ -309,3 +309,14 @@ def test_token_writes_need_no_csrf_token(registry, new_link, staff_headers):
 
     strict = Client(enforce_csrf_checks=True)
     assert post(strict, "/links", new_link, staff_headers).status_code == 201
+
+
+def test_writes_are_rate_limited_per_token_and_nothing_is_saved_past_the_limit(
+    client, registry, new_link, staff_headers, settings
+):
+    settings.API_WRITE_RATE = "2/h"
+    before = Link.objects.count()
+    answers = [post(client, "/sources", {"title": f"Report {n}"}, staff_headers) for n in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert answers[2].json()["detail"].startswith("Too many writes: the API accepts 2 an hour from one token.")
+    assert Link.objects.count() == before
