@@ -139,3 +139,12 @@ def test_the_admin_site_signs_people_in_through_the_same_page(client):
     assert answer.status_code == 302
     login = client.get(answer["Location"])
     assert login.status_code == 302 and login["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+
+
+def test_guessing_a_password_is_cut_short_even_for_the_right_one_afterwards(client):
+    account_create("officer@example.org", password=PASSWORD)
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": "officer@example.org", "password": "wrong guess"})
+    answer = client.post("/accounts/login/", {"login": "officer@example.org", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert "Too many failed login attempts" in answer.content.decode()
