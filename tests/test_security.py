@@ -52,6 +52,7 @@ class Registry:
     place: Any
     source: Any
     urls: dict[str, str] = field(default_factory=dict)
+    proposal_pk: int | None = None
 
 
 def registry_build() -> Registry:
@@ -88,7 +89,16 @@ def registry_build() -> Registry:
         category="war",
         deciding_body="Full council",
     )
+    from associations.services import association_create, contact_add
+
+    association = association_create(actor=actor, name="Testford Twinning " + H.SCRIPT, links=[link])
+    contact_add(actor=actor, association=association, name="Secretary", email="secretary@example.org")
     urls = {
+        "link history": f"/links/{link.pk}/history/",
+        "associations": "/associations/",
+        "association page": association.get_absolute_url(),
+        "association contact form": f"/associations/{association.pk}/contact",
+        "privacy notice": "/privacy",
         "home": "/",
         "search": "/search?q=Testford",
         "link page": link.get_absolute_url(),
@@ -190,6 +200,11 @@ EXPECTED_CSP = {
 
 # The kinds of page: registry_build's urls, by name.
 PAGE_NAMES = [
+    "link history",
+    "associations",
+    "association page",
+    "association contact form",
+    "privacy notice",
     "home",
     "search",
     "link page",
@@ -234,6 +249,46 @@ def test_every_kind_of_page_has_a_strict_policy_and_nothing_inline(client, regis
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_every_post_form_carries_a_csrf_token(client, registry, name):
     parts = page_parts(client.get(registry.urls[name]).content.decode())
+    for form in parts.post_forms:
+        assert len(form["token"]) >= 32, f"a form posting to {form['action']!r} on {name} has no CSRF token"
+
+
+SIGNED_IN_PAGES = {
+    "your account": lambda r: "/account/",
+    "correct a link": lambda r: f"/proposals/links/{r.link.pk}/correct",
+    "report a status change": lambda r: f"/proposals/links/{r.link.pk}/status",
+    "add a link": lambda r: "/proposals/links/new",
+    "proposals queue": lambda r: "/proposals/",
+    "a proposal": lambda r: f"/proposals/{r.proposal_pk}/",
+    "link history, as a moderator": lambda r: f"/links/{r.link.pk}/history/",
+}
+
+
+@pytest.mark.parametrize("name", SIGNED_IN_PAGES)
+def test_signed_in_pages_have_the_policy_nothing_inline_and_tokens_on_their_forms(client, registry, name):
+    from accounts.models import Role
+    from accounts.testing import account_create
+    from proposals.changes import Citing
+    from proposals.services import change_submit
+
+    contributor = account_create("contributor@example.org")
+    registry.proposal_pk = change_submit(
+        actor=Actor(user=contributor),
+        kind="link_change",
+        target=registry.link,
+        payload={"endorsing_body": H.SCRIPT},
+        citing=Citing(first_hand="I am " + H.SCRIPT),
+    ).proposal.pk
+    client.force_login(account_create("moderator@example.org", role=Role.MODERATOR))
+    response = client.get(SIGNED_IN_PAGES[name](registry))
+    assert response.status_code == 200, name
+    policy = response["Content-Security-Policy"]
+    assert csp_directives(policy) == EXPECTED_CSP
+    html = response.content.decode()
+    parts = page_parts(html)
+    assert set(parts.inline_scripts) <= DATA_BLOCK_TYPES and parts.style_blocks == 0
+    assert parts.style_attributes == [] and parts.handler_attributes == []
+    assert H.SCRIPT not in html, f"unescaped user text on {name}"
     for form in parts.post_forms:
         assert len(form["token"]) >= 32, f"a form posting to {form['action']!r} on {name} has no CSRF token"
 
