@@ -21,7 +21,6 @@ from core.partial_dates import PartialDate
 
 # What an edit of a link may have changed besides its own columns, and how to undo those.
 NOT_REVERTIBLE = {
-    "parties": "A change of a link's parties is undone by editing its parties (in the admin).",
     "party_role": "A change of a party's role is undone by editing the party (in the admin).",
 }
 
@@ -66,6 +65,11 @@ def _undo_edit(actor: Actor, record: models.Model, changes: dict[str, list[Any]]
     blocked = [NOT_REVERTIBLE[name] for name in changes if name in NOT_REVERTIBLE]
     if blocked:
         raise ValidationError(blocked[0])
+    if "party_row" in changes:
+        _undo_party_change(actor, record, changes)
+        return
+    if "parties" in changes:  # logged before parties kept their row: nothing exact to undo with
+        raise ValidationError("This change of a link's parties is undone by editing its parties (in the admin).")
     _still_as_left(record, changes)
     before = {name: values[0] for name, values in changes.items()}
     version = record.version
@@ -97,6 +101,27 @@ def _undo_edit(actor: Actor, record: models.Model, changes: dict[str, list[Any]]
             raise ValidationError(f"Changes to a {record._meta.verbose_name} cannot be undone here.")
         values = {name: _python(record, name, value) for name, value in before.items()}
         update(actor=actor, expected_version=version, **{keyword: record}, **values)
+
+
+def _undo_party_change(actor: Actor, link: models.Model, changes: dict[str, Any]) -> None:
+    """Take away the party a change added, or add back the one it removed."""
+    from links.models import Party
+    from links.services import party_add, party_remove
+    from places.models import Institution, Place
+
+    row = changes["party_row"]
+    which = {"place_id": row.get("place_id"), "institution_id": row.get("institution_id")}
+    if changes["parties"][0] is None:  # it was added: remove it
+        party = Party.objects.filter(link=link, **which).first()
+        if party is None:
+            raise ValidationError("That party is no longer on the link: nothing to undo.")
+        party_remove(actor=actor, party=party)
+    else:  # it was removed: add it back, with its role
+        if row.get("institution_id"):
+            party = Institution.objects.get(pk=row["institution_id"])
+        else:
+            party = Place.objects.get(pk=row["place_id"])
+        party_add(actor=actor, link=link, party=party, role=row.get("role", ""))
 
 
 def _set_removed(actor: Actor, record: models.Model, removed: bool, reason: str) -> None:

@@ -196,7 +196,8 @@ def party_add(*, actor: Actor, link: Link, party: Place | Institution, role: str
         action=ChangeAction.UPDATE,
         target=link,
         summary=f"Added party {party} to {link}",
-        changes={"parties": [None, str(party)]},
+        # The row itself too, so that a revert can take exactly this party away again.
+        changes={"parties": [None, str(party)], "party_row": snapshot(row)},
     )
     return row
 
@@ -231,7 +232,7 @@ def party_remove(*, actor: Actor, party: Party) -> None:
         action=ChangeAction.UPDATE,
         target=link,
         summary=f"Removed party {party} from {link}",
-        changes={"parties": [snapshot(party), None]},
+        changes={"parties": [str(party), None], "party_row": snapshot(party)},
     )
     party.delete()
 

@@ -161,3 +161,18 @@ def test_history_pages_exist_for_places_and_sources_and_count_their_queries(
     with django_assert_max_num_queries(12):
         page = client.get(f"/links/{link.pk}/history/")
     assert page.content.decode().count('<li id="change-') >= 7
+
+
+def test_adding_or_removing_a_party_is_undone_by_a_revert(link, moderator, make_place):
+    from links.services import party_add, party_remove
+
+    kiel = make_place("Kiel", "DE")
+    party_add(actor=moderator, link=link, party=kiel, role="third partner")
+    change_revert(actor=moderator, change=latest_change(action="update"), reason="Kiel is not a party")
+    assert not link.parties.filter(place=kiel).exists()
+
+    volgograd = link.parties.get(place__name="Volgograd")
+    party_add(actor=moderator, link=link, party=kiel)  # a link keeps two parties: add one before removing
+    party_remove(actor=moderator, party=volgograd)
+    change_revert(actor=moderator, change=latest_change(action="update"), reason="Removed in error")
+    assert link.parties.filter(place__name="Volgograd").exists()
