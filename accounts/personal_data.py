@@ -10,7 +10,7 @@ the download grows with the hub without this module knowing every app:
 `export(user)` returns anything json.dumps can write (dates become ISO strings). It must return
 only this person's data: name other people by role ("an admin"), never by name or address.
 `erase(user)`, if given, runs inside account_erase's transaction when the person erases their
-account. See docs/PRIVACY.md.
+account, before their email addresses are deleted (so it can match on them). See docs/PRIVACY.md.
 """
 
 from __future__ import annotations

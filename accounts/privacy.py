@@ -115,11 +115,13 @@ def account_erase(*, user: AbstractBaseUser, password: str) -> Erasure:
             subject_user_id=account.pk,
             target=grant,
         )
-    EmailAddress.objects.filter(user=account).delete()
-    Authenticator.objects.filter(user=account).delete()
+    # Other apps' hooks first, while the account's addresses are still there to match on (an app
+    # holding messages sent from them finds them by address: associations' contact messages).
     for part in personal_data.parts():
         if part.erase is not None:
             part.erase(account)
+    EmailAddress.objects.filter(user=account).delete()
+    Authenticator.objects.filter(user=account).delete()
     _sessions_end(account)
 
     account.set_unusable_password()
@@ -194,7 +196,8 @@ def unverified_accounts_stale(*, days: int) -> QuerySet:
 def unverified_accounts_remove(*, days: int) -> tuple[int, int]:
     """Delete the accounts unverified_accounts_stale finds: (removed, kept).
 
-    The hub's one hard delete: such an account never did anything, so nothing is lost. Each is
+    A hard delete (as is that of old contact messages): such an account never did anything, so
+    nothing is lost. Each is
     checked again as it goes (its owner may confirm the address meanwhile); one that another row
     still points to is kept and counted.
     """
