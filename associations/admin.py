@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -16,6 +16,7 @@ from associations.services import (
     association_link_add,
     association_link_remove,
     association_update,
+    contact_message_mark_reviewed,
 )
 from core.admin_support import ServiceAdmin, actor_for
 from core.forms import VersionedModelForm
@@ -78,11 +79,13 @@ class ReportedFilter(admin.SimpleListFilter):
     parameter_name = "reported"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "Reported"), ("no", "Not reported")]
+        return [("yes", "Reported"), ("waiting", "Reported, not reviewed yet"), ("no", "Not reported")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "yes":
             return queryset.filter(reported_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(reported_at__isnull=False, reviewed_at__isnull=True)
         if self.value() == "no":
             return queryset.filter(reported_at__isnull=True)
         return queryset
@@ -91,19 +94,45 @@ class ReportedFilter(admin.SimpleListFilter):
 @admin.register(ContactMessage)
 class ContactMessageAdmin(admin.ModelAdmin):
     """Messages visitors sent through the hub, read-only: moderators look at those reported as abuse
-    (filter "Reported"). The association's addresses are not here: they are on its contacts."""
+    (filter "Reported") and, once they have dealt with one, mark it reviewed (the action), which
+    lets `remove_old_contact_messages` delete it CONTACT_REPORT_DAYS later. The association's
+    addresses are not here: they are on its contacts."""
 
-    list_display = ["created_at", "association", "sender_name", "sender_email", "sent_at", "reported_at"]
+    list_display = [
+        "created_at",
+        "association",
+        "sender_name",
+        "sender_email",
+        "sent_at",
+        "reported_at",
+        "reviewed_at",
+    ]
     list_filter = [ReportedFilter]
     search_fields = ["sender_name", "sender_email", "association__name"]
     readonly_fields = [f.name for f in ContactMessage._meta.fields]
     list_select_related = ["association"]
+    actions = ["mark_reviewed"]
+
+    @admin.action(description="Mark reviewed", permissions=["moderate"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet) -> None:
+        marked = contact_message_mark_reviewed(messages=queryset)
+        skipped = queryset.count() - marked
+        self.message_user(request, f"Marked {marked} reported message(s) reviewed.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"Left {skipped} alone: not reported, or already reviewed.",
+                messages.WARNING,
+            )
 
     # Moderators read them: who may is accounts.policy's answer, not Django's model permissions.
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can(request.user, Action.MODERATE)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(request.user, Action.MODERATE)
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
         return can(request.user, Action.MODERATE)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

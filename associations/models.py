@@ -158,7 +158,10 @@ class ContactMessage(models.Model):
     """A message a visitor wrote to an association through the hub, forwarded by email.
 
     Kept so that a recipient can report it as abuse (moderators see reported messages in the
-    admin), and so that a message is forwarded once, after its row is committed.
+    admin), and so that a message is forwarded once, after its row is committed; deleted after
+    CONTACT_REPORT_DAYS, a reported one that many days after a moderator marked it reviewed
+    (`manage.py remove_old_contact_messages`). When its sender erases their account, a reported
+    message keeps its body for the moderators with the sender's name and address blanked.
     """
 
     association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="contact_messages")
@@ -169,18 +172,31 @@ class ContactMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True, db_index=True)
     report_reason = models.TextField(max_length=1000, blank=True)
+    # When a moderator dealt with the report (admin action "Mark reviewed").
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(sender_name=""), name="contact_message_has_a_sender"),
-            models.CheckConstraint(condition=~Q(sender_email=""), name="contact_message_has_a_reply_address"),
+            # Blank only once the sender erased their account, which keeps only reported messages.
+            models.CheckConstraint(
+                condition=~Q(sender_name="") | Q(reported_at__isnull=False), name="contact_message_has_a_sender"
+            ),
+            models.CheckConstraint(
+                condition=~Q(sender_email="") | Q(reported_at__isnull=False),
+                name="contact_message_has_a_reply_address",
+            ),
             models.CheckConstraint(condition=~Q(body=""), name="contact_message_has_a_body"),
             models.CheckConstraint(
                 condition=Q(reported_at__isnull=False) | Q(report_reason=""),
                 name="contact_message_reason_only_when_reported",
             ),
+            models.CheckConstraint(
+                condition=Q(reported_at__isnull=False) | Q(reviewed_at__isnull=True),
+                name="contact_message_reviewed_only_when_reported",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Message to {self.association} from {self.sender_name} ({self.created_at:%Y-%m-%d %H:%M})"
+        sender = self.sender_name or "a sender who erased their account"
+        return f"Message to {self.association} from {sender} ({self.created_at:%Y-%m-%d %H:%M})"

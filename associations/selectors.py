@@ -1,4 +1,5 @@
-"""Reads of associations: the list, the page, and who is shown which contact details."""
+"""Reads of associations: the list, the page, who is shown which contact details, and the
+messages a person sent through the contact form (their part of the data download)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.policy import Action, can, roles_of
-from associations.models import Association, CommitteeRole, CommitteeRoleKind, Contact
+from associations.models import Association, CommitteeRole, CommitteeRoleKind, Contact, ContactMessage
 from audit.models import PrivilegedKind
 from audit.services import Actor, privileged_action_log
 from core.text import fold
@@ -97,3 +99,60 @@ def contact_summary(association: Association) -> ContactSummary:
         private=Count("pk", filter=Q(public=False)), with_email=Count("pk", filter=~Q(email=""))
     )
     return ContactSummary(private=counts["private"], reachable=counts["with_email"] > 0)
+
+
+# ---------------------------------------------------------------- contact messages and privacy
+
+
+def verified_addresses(user: object) -> set[str]:
+    """The account's email addresses that it has confirmed (allauth's EmailAddress), lower-cased.
+
+    `user.email` counts only as one of those rows (allauth keeps it equal to the primary address):
+    set by hand, or not yet confirmed, it is no proof that messages sent from it are this
+    person's, and they would be another person's data to hand over or erase.
+    """
+    from allauth.account.models import EmailAddress
+
+    return {
+        email.lower() for email in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    }
+
+
+def contact_messages_from(user: object) -> QuerySet[ContactMessage]:
+    """The contact messages sent from any of the account's verified addresses (case aside): the
+    messages have no link to accounts, only the address the sender typed."""
+    addresses = verified_addresses(user)
+    if not addresses:
+        return ContactMessage.objects.none()
+    matches = Q()
+    for address in sorted(addresses):
+        matches |= Q(sender_email__iexact=address)
+    return ContactMessage.objects.filter(matches)
+
+
+def contact_messages_sent_by(user: object) -> list[dict[str, object]]:
+    """The person's part of the data download: each message they sent, as they sent it.
+
+    Not whether it was reported, nor why: that is the association's report to the moderators.
+    """
+    rows = contact_messages_from(user).select_related("association").order_by("created_at", "pk")
+    return [
+        {
+            "sent_at": m.created_at,
+            "to_association": m.association.name,
+            "your_name": m.sender_name,
+            "your_email": m.sender_email,
+            "message": m.body,
+        }
+        for m in rows
+    ]
+
+
+def contact_messages_expired(*, days: int, now: dt.datetime | None = None) -> QuerySet[ContactMessage]:
+    """Messages the hub no longer needs (the privacy notice): written and forwarded more than `days`
+    ago and never reported, or reported and marked reviewed more than `days` ago. A reported
+    message nobody has reviewed yet stays, however old."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    old = Q(created_at__lt=cutoff) & (Q(sent_at__isnull=True) | Q(sent_at__lt=cutoff))
+    done = Q(reported_at__isnull=True) | Q(reviewed_at__lt=cutoff)
+    return ContactMessage.objects.filter(old & done)

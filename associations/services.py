@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.policy import Action, authorize
 from associations.models import Association, CommitteeRole, Contact, ContactMessage, day_in_words
+from associations.selectors import contact_messages_from
 from audit.models import ChangeAction
 from audit.services import Actor, change_record, snapshot, versioned_update
 from core.text import fold
@@ -383,3 +384,23 @@ def contact_message_forward(*, message_id: int) -> int:
         log.exception("Could not forward contact message %s", message_id)
         ContactMessage.objects.filter(pk=message_id, sent_at=claimed_at).update(sent_at=None)
         return 0
+
+
+def contact_message_mark_reviewed(*, messages: Iterable[ContactMessage]) -> int:
+    """Record that a moderator has dealt with these reported messages: from now they are deleted
+    after CONTACT_REPORT_DAYS like any other. Unreported or already reviewed ones are left as
+    they are; returns how many were marked."""
+    pks = [m.pk for m in messages]
+    return ContactMessage.objects.filter(pk__in=pks, reported_at__isnull=False, reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now()
+    )
+
+
+def contact_messages_forget(user: object) -> None:
+    """The erase hook (accounts.personal_data) for the messages a person sent from their verified
+    addresses: deleted, unless reported, when the moderators still need the body; then only the
+    sender's name and address are blanked. Runs inside account_erase's transaction, before the
+    account's addresses are deleted."""
+    messages = contact_messages_from(user)
+    messages.filter(reported_at__isnull=True).delete()
+    messages.filter(reported_at__isnull=False).update(sender_name="", sender_email="")

@@ -119,13 +119,14 @@ def test_another_app_adds_its_part_of_a_persons_data(client, people, monkeypatch
     monkeypatch.setattr(personal_data, "_parts", dict(personal_data._parts))
     person, _, _ = people
 
-    def messages_sent_by(user) -> list[dict]:
+    def letters_sent_by(user) -> list[dict]:
         return [{"to": "Coventry Twinning Association", "sender": user.email}]
 
-    personal_data.register("contact_messages", messages_sent_by)
-    personal_data.register("contact_messages", messages_sent_by)  # imported twice: harmless
+    # (associations registers "contact_messages" itself: associations/tests/test_message_privacy.py)
+    personal_data.register("letters", letters_sent_by)
+    personal_data.register("letters", letters_sent_by)  # imported twice: harmless
     with pytest.raises(ValueError, match="already registered"):
-        personal_data.register("contact_messages", lambda user: [])
+        personal_data.register("letters", lambda user: [])
 
     _, data = download(client, person)
-    assert data["contact_messages"] == [{"to": "Coventry Twinning Association", "sender": "secretary@example.org"}]
+    assert data["letters"] == [{"to": "Coventry Twinning Association", "sender": "secretary@example.org"}]
