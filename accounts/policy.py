@@ -143,8 +143,9 @@ def can(user: object, action: Action, target: object = None) -> bool:
         return roles.admin
     if roles.trusted_everywhere:
         return action in (Action.EDIT, Action.RECORD_DECISION, Action.READ_PRIVATE_CONTACTS)
-    if action is Action.EDIT and _is_source(target):
-        # Sources belong to no one: whoever may edit some links directly may add the sources they cite.
+    if action is Action.EDIT and target is _source_model():
+        # Sources belong to no one: whoever may edit some links directly may add the sources they
+        # cite. Changing an existing source (cited perhaps by thousands of links) is moderators'.
         return bool(roles.association_ids or roles.place_ids)
     if action is Action.EDIT:
         return (_in_association_scope(roles, target) or _in_council_scope(roles, target)) and not _protected(target)
@@ -185,10 +186,10 @@ class NewLink:
     place_ids: frozenset[int]
 
 
-def _is_source(target: object) -> bool:
+def _source_model() -> type:
     from sources.models import Source
 
-    return isinstance(target, Source) or (target is Source)
+    return Source
 
 
 def _link_ids(target: object) -> list[int]:

@@ -13,11 +13,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Router, Status
 
+from accounts.policy import Action, NewLink, can
 from api import filters, serializers
 from api.conditional import revalidated
 from api.errors import NON_FIELD, ApiError, bad_request, from_django, install, not_found, refuse_repeats
@@ -58,6 +59,8 @@ from links.selectors import (
 from links.services import link_create, status_event_record
 from places.models import Institution, Place, PlaceName
 from places.selectors import links_of_place
+from proposals.models import ProposalKind
+from proposals.review import Submission, review_reasons
 from sources.models import Citation, Source, SourceKind
 from sources.services import CitationSpec, source_create
 
@@ -367,6 +370,22 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor(user=request.auth.user)
 
 
+def _unreviewed(request: HttpRequest, kind: str, action: Action, target: object) -> None:
+    """The API writes directly, so it takes only what the pages would apply at once: a change the
+    review rules would send to a moderator (a new editor's first changes, a protected link) is
+    refused with the reasons, to be proposed on the hub's pages instead."""
+    reasons = review_reasons(Submission(request.auth.user, kind, action, target))
+    if reasons and can(request.auth.user, action, target):
+        raise PermissionDenied(
+            f"This change needs a moderator's review: {' '.join(reasons)} Propose it on the hub's pages instead; "
+            "nothing was saved."
+        )
+
+
+def _place_of(party: Place | Institution) -> int:
+    return party.place_id if isinstance(party, Institution) else party.pk
+
+
 LINK_FIELD_NAMES = {"parent": "parent_id"}
 
 
@@ -417,6 +436,7 @@ def create_link(request: HttpRequest, payload: LinkIn, response: HttpResponse) -
             problems.setdefault("parent_id", []).append(f"There is no link with id {payload.parent_id}.")
     if problems:
         raise bad_request(problems, "The link was not saved")
+    _unreviewed(request, ProposalKind.LINK_NEW, Action.EDIT, NewLink(frozenset(_place_of(p) for p, _ in parties)))
     try:
         link = link_create(
             actor=_actor(request),
@@ -466,6 +486,7 @@ def create_event(request: HttpRequest, id: int, payload: EventIn, response: Http
     citations = _sources(payload.citations, problems)
     if problems:
         raise bad_request(problems, "The status change was not saved")
+    _unreviewed(request, ProposalKind.EVENT_NEW, Action.RECORD_DECISION, link)
     try:
         event = status_event_record(
             actor=_actor(request),

@@ -84,6 +84,8 @@ def association_update(
 ) -> Association:
     """Edit an association's own fields. EditConflict if someone saved it since `expected_version`."""
     authorize(actor, Action.EDIT, association)
+    if "removed" in changes:  # removing or restoring is moderators' (the README's table)
+        authorize(actor, Action.REMOVE, association)
     versioned_update(
         actor=actor,
         instance=association,

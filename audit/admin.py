@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.utils.html import format_html_join
 
 from audit.models import ChangeRecord
 from core.admin_support import moderates
+
+# What a change record may hold that is personal and private: an association contact's ways of
+# being reached. Kept (a revert needs them) but never shown here.
+PRIVATE_FIELDS = {"associations.contact": {"email", "phone", "postal_address", "address"}}
 
 
 @admin.register(ChangeRecord)
@@ -11,7 +16,16 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     list_display = ["at", "who", "action", "target_type", "target_id", "summary"]
     list_filter = ["action", "target_type"]
     search_fields = ["summary", "actor_label"]
-    readonly_fields = [f.name for f in ChangeRecord._meta.fields]
+    exclude = ["changes"]
+    readonly_fields = [f.name for f in ChangeRecord._meta.fields if f.name != "changes"] + ["what_changed"]
+
+    @admin.display(description="changes")
+    def what_changed(self, record: ChangeRecord) -> str:
+        hidden = PRIVATE_FIELDS.get(f"{record.target_type.app_label}.{record.target_type.model}", set())
+        rows = [
+            (name, "(private: not shown)" if name in hidden else value) for name, value in sorted(record.changes.items())
+        ]
+        return format_html_join("\n", "<div><strong>{}</strong>: {}</div>", rows)
 
     def has_module_permission(self, request) -> bool:
         return moderates(request)

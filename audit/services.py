@@ -167,14 +167,13 @@ def versioned_update(
     for field, value in changes.items():
         setattr(instance, field, value)
     instance.full_clean()
+    changed = diff(before, snapshot(instance, fields))
+    if not changed:  # a save that changes nothing is no change: no new version, nothing in the log
+        if expected_version is not None and expected_version != instance.version:
+            save_versioned(instance, expected_version=expected_version, fields=names)  # still say it was stale
+        return instance
     save_versioned(instance, expected_version=expected_version, fields=names)
-    change_record(
-        actor=actor,
-        action=ChangeAction.UPDATE,
-        target=instance,
-        summary=summary,
-        changes=diff(before, snapshot(instance, fields)),
-    )
+    change_record(actor=actor, action=ChangeAction.UPDATE, target=instance, summary=summary, changes=changed)
     return instance
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from accounts.policy import Action, can
+from accounts.policy import Action, can, roles_of
 from audit.services import Actor
 
 
@@ -69,6 +69,42 @@ class ModeratorInlineMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return moderates(request)
+
+
+def administers(request: HttpRequest) -> bool:
+    """An admin with a second factor (accounts.policy): a superuser flag alone is not enough."""
+    return roles_of(request.user).admin
+
+
+class AdminOnlyMixin:
+    """For the admin pages of accounts and their secrets (users, groups, email addresses,
+    authenticators, consents, erasures): admins with a second factor only, whatever Django's
+    own permissions (which any superuser passes) would say."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return administers(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return administers(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return administers(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return administers(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return administers(request) and super().has_delete_permission(request, obj)
+
+
+def admin_only(site: admin.AdminSite, models: list[type]) -> None:
+    """Put AdminOnlyMixin in front of the ModelAdmins other apps registered for `models`."""
+    for model in models:
+        if not site.is_registered(model):
+            continue
+        registered = type(site._registry[model])
+        site.unregister(model)
+        site.register(model, type(f"AdminOnly{registered.__name__}", (AdminOnlyMixin, registered), {}))
 
 
 class ServiceAdmin(SafeAutocompleteMixin, admin.ModelAdmin):

