@@ -23,7 +23,8 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     def what_changed(self, record: ChangeRecord) -> str:
         hidden = PRIVATE_FIELDS.get(f"{record.target_type.app_label}.{record.target_type.model}", set())
         rows = [
-            (name, "(private: not shown)" if name in hidden else value) for name, value in sorted(record.changes.items())
+            (name, "(private: not shown)" if name in hidden else value)
+            for name, value in sorted(record.changes.items())
         ]
         return format_html_join("\n", "<div><strong>{}</strong>: {}</div>", rows)
 
