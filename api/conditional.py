@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
@@ -82,8 +82,8 @@ def registry_cached_page(
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve a public page to anonymous visitors from the cache while the registry is unchanged.
 
-    Such a page depends only on the registry, its path and the query parameters it `reads`; the
-    cache key holds the registry's data version, so the first view after any write renders
+    Such a page depends only on the registry, its language, its path and the query parameters it
+    `reads`; the cache key holds the registry's data version, so the first view after any write renders
     afresh: never stale. A request with other parameters is answered but not kept (so a flood
     of made-up URLs cannot churn the cache). Signed-in people (whose pages differ: staff see
     editing links) and anything but a 200 are not cached. settings.PAGE_CACHE=False turns it
@@ -105,7 +105,8 @@ def registry_cached_page(
             if not cacheable:
                 return view(request, *args, **kwargs)
             parameters = sorted((name, request.GET[name]) for name in request.GET)
-            key = versioned_key("page", (request.path, parameters))
+            # The path says the language too (/fr/…), but the key never relies on it.
+            key = versioned_key("page", (translation.get_language(), request.path, parameters))
             kept = cache.get(key)
             if kept is not None:
                 content, headers = kept

@@ -14,12 +14,27 @@ import re
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import dateformat, translation
+from django.utils.translation import gettext, gettext_lazy
 
 
 class DatePrecision(models.TextChoices):
-    YEAR = "year", "year"
-    MONTH = "month", "month"
-    DAY = "day", "day"
+    YEAR = "year", gettext_lazy("year")
+    MONTH = "month", gettext_lazy("month")
+    DAY = "day", gettext_lazy("day")
+
+
+def long_date(date: dt.date) -> str:
+    """A day in words, in the active language: "22 March 2022", "22 mars 2022" ("1er mars 2022")."""
+    text = dateformat.format(date, "j F Y")
+    if date.day == 1 and (translation.get_language() or "").startswith("fr"):
+        return "1er" + text[1:]  # French writes the first of the month as an ordinal
+    return text
+
+
+def month_and_year(date: dt.date) -> str:
+    """A month in words, in the active language: "March 2022", "mars 2022"."""
+    return dateformat.format(date, "F Y")
 
 
 _PATTERN = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
@@ -38,7 +53,11 @@ class PartialDate:
         match = _PATTERN.match(str(text))
         if not match:
             raise ValueError(
-                f"'{text}' is not a date. Write a year (1947), a year and month (2018-03) or a full date (2022-03-22)."
+                gettext(
+                    "'%(text)s' is not a date. Write a year (1947), a year and month (2018-03) "
+                    "or a full date (2022-03-22)."
+                )
+                % {"text": text}
             )
         year, month, day = match.groups()
         try:
@@ -48,7 +67,9 @@ class PartialDate:
                 return cls(dt.date(int(year), int(month), 1), DatePrecision.MONTH)
             return cls(dt.date(int(year), 1, 1), DatePrecision.YEAR)
         except ValueError as exc:
-            raise ValueError(f"'{text}' is not a real calendar date ({exc}).") from exc
+            raise ValueError(
+                gettext("'%(text)s' is not a real calendar date (%(problem)s).") % {"text": text, "problem": exc}
+            ) from exc
 
     @classmethod
     def from_fields(cls, start: dt.date | None, precision: str | None) -> PartialDate | None:
@@ -82,11 +103,12 @@ class PartialDate:
         return self.start.isoformat()
 
     def __str__(self) -> str:
+        """The date to its precision, in the active language: "2022", "March 2022", "22 March 2022"."""
         if self.precision == DatePrecision.YEAR:
             return str(self.start.year)
         if self.precision == DatePrecision.MONTH:
-            return f"{calendar.month_name[self.start.month]} {self.start.year}"
-        return f"{self.start.day} {calendar.month_name[self.start.month]} {self.start.year}"
+            return month_and_year(self.start)
+        return long_date(self.start)
 
 
 def precision_constraint(date_field: str, precision_field: str, name: str) -> models.CheckConstraint:

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.security_headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,6 +94,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -137,10 +139,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English at /…, French at /fr/… (twinning_hub.urls: i18n_patterns without a prefix for English).
+# Each app's messages are in its locale/ folder; the project's templates' in twinning_hub/locale/.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "twinning_hub" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Counts are grouped where they are shown, by intcomma (number_format(n, force_grouping=True) in
+# Python), in the language's way: 1,234 in English, 1 234 (a no-break space) in French. Not every
+# number: USE_THOUSAND_SEPARATOR stays off, so years, ids and coordinates are never written "2,022".
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import include, path
@@ -14,8 +15,13 @@ admin.site.login = secure_admin_login(admin.site.login)
 # Accounts and their secrets are for admins with a second factor, not for any superuser.
 admin_only(admin.site, [User, Group, EmailAddress, Authenticator, Consent, Erasure])
 
+# The admin and the API are for staff and programs: English only, at the same address in every
+# language. The pages people read are in English at /… and in French at /fr/… (settings.LANGUAGES).
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+]
+urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("proposals/", include("proposals.urls")),
@@ -27,7 +33,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("statistics/", include("stats.urls")),
     path("associations/", include("associations.urls")),
-    path("api/v1/", include("api.urls")),
-]
+    prefix_default_language=False,
+)
 
 handler400 = "core.views.bad_request"
