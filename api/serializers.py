@@ -113,7 +113,7 @@ def party_out(party: Party) -> dict[str, Any]:
 
 def status_brief(status: str | None, on: dt.date) -> dict[str, Any]:
     status = status or UNKNOWN
-    return {"on": on, "status": status, "label": STATUS_LABELS.get(status, status)}
+    return {"on": on, "status": status, "label": str(STATUS_LABELS.get(status, status))}  # labels are lazy
 
 
 def status_out(answer: StatusOnDate, on: dt.date) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def link_out(link: Link, on: dt.date) -> dict[str, Any]:
         "title": title,
         "name": link.name,
         "kind": link.kind,
-        "kind_label": LinkKind(link.kind).label,
+        "kind_label": str(LinkKind(link.kind).label),
         "parties": [party_out(p) for p in link.parties.all()],
         "purposes": [{"slug": p.slug, "name": p.name} for p in link.purposes.all()],
         "first_contact": partial_date(link.first_contact_on),
@@ -201,7 +201,7 @@ def event_out(event: StatusEvent, label: str) -> dict[str, Any]:
         "resulting_status": event.resulting_status,
         "reason": event.reason,
         "category": event.category,
-        "category_label": EventCategory(event.category).label if event.category else "",
+        "category_label": str(EventCategory(event.category).label) if event.category else "",
         "deciding_body": event.deciding_body,
         "decision_note": event.decision_note,
         "citations": [citation_out(c) for c in event.citations.all()],

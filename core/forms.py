@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from core.partial_dates import PartialDate
 
@@ -10,7 +11,7 @@ from core.partial_dates import PartialDate
 class PartialDateField(forms.Field):
     """A date typed as 1947, 2018-03 or 2022-03-22; cleans to a PartialDate (or None if empty)."""
 
-    default_help = "A year (1947), a year and month (2018-03) or a full date (2022-03-22)."
+    default_help = gettext_lazy("A year (1947), a year and month (2018-03) or a full date (2022-03-22).")
 
     widget = forms.TextInput(attrs={"size": 10, "maxlength": 10, "inputmode": "numeric"})
 
@@ -92,7 +93,11 @@ class OneValueEach:
             if len(values) > 1:
                 label = field.label or name
                 listed = ", ".join(f"'{shown(v, 20)}'" for v in values[:3]) + (" ..." if len(values) > 3 else "")
-                self.add_error(name, f"'{label}' was given {len(values)} times ({listed}). Give it once.")
+                self.add_error(
+                    name,
+                    gettext("'%(label)s' was given %(count)s times (%(values)s). Give it once.")
+                    % {"label": label, "count": len(values), "values": listed},
+                )
         return data
 
 
@@ -123,5 +128,8 @@ class ErrorSummaryMixin:
             label = str(field.label)
             anchor = "" if field.is_hidden else field.id_for_label
             for error in field.errors:
-                items.append((anchor, error if field.is_hidden or f"'{label}'" in error else f"{label}: {error}"))
+                named = f"'{label}'" in error or field.is_hidden
+                items.append(
+                    (anchor, error if named else gettext("%(label)s: %(error)s") % {"label": label, "error": error})
+                )
         return items

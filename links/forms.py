@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from core.forms import ChoiceField, MultipleChoiceField, OneValueEach, shown
 from core.widgets import FastSelect
 from links.models import LinkKind, LinkStatus, Purpose
+from links.purposes import purpose_name
 from links.selectors import UNKNOWN, LinkSearch
-from places.geography import UK_NATIONS, country_choices, is_country_code, subdivision_name
+from places.geography import UK_NATIONS, country_choices, is_country_code, subdivision_label
 from places.selectors import countries_in_registry
 
 STATUS_CHOICES = [(s.value, s.label) for s in LinkStatus if s != LinkStatus.REAFFIRMED] + [
-    (UNKNOWN, "status not recorded")
+    (UNKNOWN, gettext_lazy("status not recorded"))
 ]
 
 
@@ -26,9 +29,9 @@ def year_field(label: str, example: int) -> forms.IntegerField:
         min_value=1000,
         max_value=2100,
         error_messages={
-            "invalid": f"Enter a year such as {example}.",
-            "min_value": "Enter a year after 1000.",
-            "max_value": "Enter a year before 2100.",
+            "invalid": lazy(lambda: gettext("Enter a year such as %(example)s.") % {"example": example}, str)(),
+            "min_value": gettext_lazy("Enter a year after 1000."),
+            "max_value": gettext_lazy("Enter a year before 2100."),
         },
     )
 
@@ -41,34 +44,41 @@ class StatusesField(MultipleChoiceField):
 
 
 class SearchForm(OneValueEach, forms.Form):
-    q = forms.CharField(label="Place, institution or link name", required=False, max_length=200)
-    country = forms.CharField(label="A party in country", required=False, widget=FastSelect)
-    partner_country = forms.CharField(label="Partner in country", required=False, widget=FastSelect)
+    q = forms.CharField(label=gettext_lazy("Place, institution or link name"), required=False, max_length=200)
+    country = forms.CharField(label=gettext_lazy("A party in country"), required=False, widget=FastSelect)
+    partner_country = forms.CharField(label=gettext_lazy("Partner in country"), required=False, widget=FastSelect)
     subdivision = ChoiceField(
-        label="UK nation",
+        label=gettext_lazy("UK nation"),
         required=False,
-        choices=[("", "Any")] + [(code, subdivision_name(code)) for code in UK_NATIONS],
+        choices=lambda: [("", gettext("Any"))] + [(code, subdivision_label(code)) for code in UK_NATIONS],
     )
-    kind = ChoiceField(label="Kind of link", required=False, choices=[("", "Any kind")] + LinkKind.choices)
-    purpose = ChoiceField(label="Purpose", required=False)
+    kind = ChoiceField(
+        label=gettext_lazy("Kind of link"), required=False, choices=[("", gettext_lazy("Any kind"))] + LinkKind.choices
+    )
+    purpose = ChoiceField(label=gettext_lazy("Purpose"), required=False)
     as_of = forms.DateField(
-        label="Status on date",
+        label=gettext_lazy("Status on date"),
         required=False,
-        help_text="For example 2022-12-31. Leave empty for today.",
+        help_text=gettext_lazy("For example 2022-12-31. Leave empty for today."),
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as year-month-day, for example 2022-12-31."},
+        error_messages={"invalid": gettext_lazy("Enter the date as year-month-day, for example 2022-12-31.")},
     )
     status = StatusesField(
-        label="Status on that date", required=False, choices=STATUS_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Status on that date"),
+        required=False,
+        choices=STATUS_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
     )
-    year_from = year_field("Began from year", example=1945)
-    year_to = year_field("Began up to year", example=1990)
+    year_from = year_field(gettext_lazy("Began from year"), example=1945)
+    year_to = year_field(gettext_lazy("Began up to year"), example=1990)
 
     needs_verification = forms.BooleanField(
-        label="Only links that need verification",
+        label=gettext_lazy("Only links that need verification"),
         required=False,
-        help_text="Links an imported list stopped listing: they may have ended, or the list may be wrong.",
+        help_text=gettext_lazy(
+            "Links an imported list stopped listing: they may have ended, or the list may be wrong."
+        ),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -78,25 +88,27 @@ class SearchForm(OneValueEach, forms.Form):
         present = set(countries_in_registry())
         for name in ("country", "partner_country"):
             chosen = str(self.data.get(name, "")).upper()
-            self.fields[name].widget.choices = [("", "Any country")] + [
+            self.fields[name].widget.choices = [("", gettext("Any country"))] + [
                 (code, label) for code, label in country_choices() if code in present or code == chosen
             ]
-        self.fields["purpose"].choices = [("", "Any purpose")] + list(Purpose.objects.values_list("slug", "name"))
+        self.fields["purpose"].choices = [("", gettext("Any purpose"))] + [
+            (slug, purpose_name(name)) for slug, name in Purpose.objects.values_list("slug", "name")
+        ]
         for name in ("subdivision", "kind", "purpose"):
-            self.fields[name].error_messages["invalid_choice"] = (
-                f"'%(value)s' is not one of the choices for '{self.fields[name].label}'. Pick one from the list."
-            )
-        self.fields["status"].error_messages["invalid_choice"] = (
-            f"'%(value)s' is not one of the choices for '{self.fields['status'].label}'. Use one of: "
-            + ", ".join(value for value, _label in STATUS_CHOICES)
-            + "."
-        )
+            # %%(value)s stays for the field to fill in.
+            self.fields[name].error_messages["invalid_choice"] = gettext(
+                "'%%(value)s' is not one of the choices for '%(label)s'. Pick one from the list."
+            ) % {"label": self.fields[name].label}
+        self.fields["status"].error_messages["invalid_choice"] = gettext(
+            "'%%(value)s' is not one of the choices for '%(label)s'. Use one of: %(values)s."
+        ) % {"label": self.fields["status"].label, "values": ", ".join(value for value, _label in STATUS_CHOICES)}
 
     def _country(self, name: str) -> str:
         code = self.cleaned_data[name].strip().upper()
         if code and not is_country_code(code):
             raise forms.ValidationError(
-                f"'{shown(code)}' is not a country code. Use the two-letter ISO code, such as GB, FR or RU."
+                gettext("'%(code)s' is not a country code. Use the two-letter ISO code, such as GB, FR or RU.")
+                % {"code": shown(code)}
             )
         return code
 
@@ -110,10 +122,21 @@ class SearchForm(OneValueEach, forms.Form):
         data = super().clean()
         start, end = data.get("year_from"), data.get("year_to")
         if start is not None and end is not None and start > end:
-            self.add_error("year_to", f"'Began up to year' ({end}) is before 'Began from year' ({start}). Swap them.")
+            self.add_error(
+                "year_to",
+                gettext("'%(to_label)s' (%(end)s) is before '%(from_label)s' (%(start)s). Swap them.")
+                % {
+                    "to_label": self["year_to"].label,
+                    "end": end,
+                    "from_label": self["year_from"].label,
+                    "start": start,
+                },
+            )
         as_of = data.get("as_of")
         if as_of and as_of > dt.date.today() + dt.timedelta(days=366 * 5):
-            self.add_error("as_of", "That date is far in the future; the registry only knows decisions made so far.")
+            self.add_error(
+                "as_of", gettext("That date is far in the future; the registry only knows decisions made so far.")
+            )
         return data
 
     def error_summary(self) -> list[tuple[str, str]]:
@@ -125,7 +148,12 @@ class SearchForm(OneValueEach, forms.Form):
             # A list of checkboxes has no one id to point at: point at its first box.
             anchor = field.id_for_label or f"{field.auto_id}_0"
             for error in field.errors:
-                items.append((anchor, error if f"'{label}'" in error else f"{label}: {error}"))
+                named = (
+                    error
+                    if f"'{label}'" in error
+                    else gettext("%(label)s: %(error)s") % {"label": label, "error": error}
+                )
+                items.append((anchor, named))
         return items
 
     def to_search(self) -> LinkSearch:

@@ -8,25 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from core.models import NotRemovedManager, RegistryRecord
 from core.partial_dates import DatePrecision, PartialDate, precision_constraint
 
 
 class LinkKind(models.TextChoices):
-    FORMAL_TWINNING = "formal", "formal twinning (pact, charter or MoU)"
-    FRIENDSHIP = "friendship", "friendship link (informal)"
-    COMMUNITY = "community", "community link (linking)"
-    INSTITUTIONAL = "institutional", "institutional link"
-    SOLIDARITY = "solidarity", "solidarity twinning"
-    INTRA_NATIONAL = "intra_national", "intra-national link"
+    FORMAL_TWINNING = "formal", gettext_lazy("formal twinning (pact, charter or MoU)")
+    FRIENDSHIP = "friendship", gettext_lazy("friendship link (informal)")
+    COMMUNITY = "community", gettext_lazy("community link (linking)")
+    INSTITUTIONAL = "institutional", gettext_lazy("institutional link")
+    SOLIDARITY = "solidarity", gettext_lazy("solidarity twinning")
+    INTRA_NATIONAL = "intra_national", gettext_lazy("intra-national link")
     # Imported lists (Wikipedia's, Wikidata's) say two places are twinned but not how.
-    UNSPECIFIED = "unspecified", "twinning (kind not recorded)"
+    UNSPECIFIED = "unspecified", gettext_lazy("twinning (kind not recorded)")
 
 
 class Purpose(models.Model):
@@ -43,12 +46,12 @@ class Purpose(models.Model):
 
 
 class LinkStatus(models.TextChoices):
-    PROPOSED = "proposed", "proposed"
-    ACTIVE = "active", "active"
-    PAUSED = "paused", "paused"
-    ENDED = "ended", "ended"
+    PROPOSED = "proposed", pgettext_lazy("status of a link", "proposed")
+    ACTIVE = "active", pgettext_lazy("status of a link", "active")
+    PAUSED = "paused", pgettext_lazy("status of a link", "paused")
+    ENDED = "ended", pgettext_lazy("status of a link", "ended")
     # A decision to keep the link (as Plymouth did in 2022). The link stays active.
-    REAFFIRMED = "reaffirmed", "reaffirmed (kept)"
+    REAFFIRMED = "reaffirmed", pgettext_lazy("status of a link", "reaffirmed (kept)")
 
 
 # What each event leaves the link as: a reaffirmation leaves it active.
@@ -71,8 +74,10 @@ class Link(RegistryRecord):
     name = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Only where the link has a name of its own (e.g. 'Berbice twinning'); "
-        "otherwise the parties' names are shown.",
+        help_text=gettext_lazy(
+            "Only where the link has a name of its own (e.g. 'Berbice twinning'); "
+            "otherwise the parties' names are shown."
+        ),
     )
     kind = models.CharField(max_length=20, choices=LinkKind.choices, default=LinkKind.FORMAL_TWINNING)
     purposes = models.ManyToManyField(Purpose, blank=True, related_name="links")
@@ -82,14 +87,18 @@ class Link(RegistryRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="sub_links",
-        help_text="The link this one grew out of or belongs to (e.g. school links under a town twinning).",
+        help_text=gettext_lazy(
+            "The link this one grew out of or belongs to (e.g. school links under a town twinning)."
+        ),
     )
     first_contact = models.DateField(null=True, blank=True)
     first_contact_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True, default="")
-    agreement = models.DateField(null=True, blank=True, help_text="When the pact, charter or MoU was signed.")
+    agreement = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("When the pact, charter or MoU was signed.")
+    )
     agreement_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True, default="")
     endorsing_body = models.CharField(
-        max_length=300, blank=True, help_text="Who endorsed the link, e.g. 'full council of both cities'."
+        max_length=300, blank=True, help_text=gettext_lazy("Who endorsed the link, e.g. 'full council of both cities'.")
     )
     description = models.TextField(blank=True)
     # The status its latest event left it in ("unknown" without events), kept by the services that
@@ -101,7 +110,7 @@ class Link(RegistryRecord):
     # history, restorable. Protected: contested links whose changes always go to a moderator.
     removed = models.BooleanField(default=False, editable=False)
     protected = models.BooleanField(
-        default=False, help_text="Changes to a protected link are always reviewed by a moderator."
+        default=False, help_text=gettext_lazy("Changes to a protected link are always reviewed by a moderator.")
     )
     # When the link began (first contact, else the agreement; the far future when unknown, so that
     # undated links sort last), kept by the database itself: lists sort by it through an index.
@@ -151,6 +160,15 @@ class Link(RegistryRecord):
         return " – ".join(names) if names else f"Link {self.pk}"
 
     @property
+    def display_title(self) -> str:
+        """The title for the reader: its places named in the reader's language where known (Londres –
+        Moscou). `title` stays the English one that addresses, exports and the change log use."""
+        if self.name:
+            return self.name
+        names = [party.display_name for party in self.parties.all()]
+        return " – ".join(names) if names else gettext("Link %(number)s") % {"number": self.pk}
+
+    @property
     def first_contact_on(self) -> PartialDate | None:
         return PartialDate.from_fields(self.first_contact, self.first_contact_precision)
 
@@ -175,18 +193,20 @@ class Link(RegistryRecord):
                 setattr(self, precision_field, DatePrecision.DAY)
             date = PartialDate(value, getattr(self, precision_field))
             if not date.is_aligned():
-                errors[field] = f"A date known only to the {date.precision} must be stored as its first day."
+                errors[field] = gettext("A date known only to the %(precision)s must be stored as its first day.") % {
+                    "precision": DatePrecision(date.precision).label
+                }
             elif value > dt.date.today():
-                errors[field] = (
+                errors[field] = gettext(
                     "This date is in the future. Record a proposed link with a 'proposed' status event instead."
                 )
         if not errors and self.first_contact and self.agreement and self.first_contact > self.agreement:
-            errors["agreement"] = (
-                f"The agreement ({self.agreement_on}) is dated before the first contact "
-                f"({self.first_contact_on}). Check both dates: first contact cannot come after the agreement."
-            )
+            errors["agreement"] = gettext(
+                "The agreement (%(agreement)s) is dated before the first contact (%(first_contact)s). "
+                "Check both dates: first contact cannot come after the agreement."
+            ) % {"agreement": self.agreement_on, "first_contact": self.first_contact_on}
         if self.parent_id and self.pk and self.parent_id == self.pk:
-            errors["parent"] = "A link cannot be part of itself."
+            errors["parent"] = gettext("A link cannot be part of itself.")
         if errors:
             raise ValidationError(errors)
 
@@ -200,7 +220,9 @@ class Party(models.Model):
         "places.Institution", null=True, blank=True, on_delete=models.PROTECT, related_name="parties"
     )
     role = models.CharField(
-        max_length=200, blank=True, help_text="Optional, e.g. 'established municipality' or 'newly merged district'."
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("Optional, e.g. 'established municipality' or 'newly merged district'."),
     )
     position = models.PositiveSmallIntegerField(default=0)
     # Where the party is: its place's (or its institution's place's) country and first-level
@@ -245,42 +267,55 @@ class Party(models.Model):
         return self.institution.name if self.institution_id else self.place.name
 
     @property
+    def display_name(self) -> str:
+        """The party's name for the reader: an institution's own, a place's in the reader's language where known."""
+        from places.local_names import local_name
+
+        return self.institution.name if self.institution_id else local_name(self.place)
+
+    @property
     def home_place(self):
         """The place this party is in (the institution's place for an institution)."""
         return self.institution.place if self.institution_id else self.place
 
     def clean(self) -> None:
         if bool(self.place_id) == bool(self.institution_id):
-            raise ValidationError("Each party is either a place or an institution: choose exactly one.")
+            raise ValidationError(gettext("Each party is either a place or an institution: choose exactly one."))
 
 
 class EventCategory(models.TextChoices):
-    FOUNDING = "founding", "founding or formalising"
-    RECORD = "record", "status reported by a source (no decision recorded)"
-    WAR = "war", "war"
-    HUMAN_RIGHTS = "human_rights", "human rights"
-    POLITICAL_DISPUTE = "political_dispute", "political dispute"
-    ANIMAL_WELFARE = "animal_welfare", "animal welfare"
-    COST = "cost", "cost"
-    INACTIVITY = "inactivity", "inactivity"
-    FAILED_INVESTMENT = "failed_investment", "failed investment"
-    SOLIDARITY = "solidarity", "solidarity"
-    OTHER = "other", "other"
+    FOUNDING = "founding", pgettext_lazy("reason for a status change", "founding or formalising")
+    RECORD = "record", pgettext_lazy("reason for a status change", "status reported by a source (no decision recorded)")
+    WAR = "war", pgettext_lazy("reason for a status change", "war")
+    HUMAN_RIGHTS = "human_rights", pgettext_lazy("reason for a status change", "human rights")
+    POLITICAL_DISPUTE = "political_dispute", pgettext_lazy("reason for a status change", "political dispute")
+    ANIMAL_WELFARE = "animal_welfare", pgettext_lazy("reason for a status change", "animal welfare")
+    COST = "cost", pgettext_lazy("reason for a status change", "cost")
+    INACTIVITY = "inactivity", pgettext_lazy("reason for a status change", "inactivity")
+    FAILED_INVESTMENT = "failed_investment", pgettext_lazy("reason for a status change", "failed investment")
+    SOLIDARITY = "solidarity", pgettext_lazy("reason for a status change", "solidarity")
+    OTHER = "other", pgettext_lazy("reason for a status change", "other")
 
 
 class StatusEvent(RegistryRecord):
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="events")
-    date = models.DateField(help_text="For a year or month, the first day of it; set the precision.")
+    date = models.DateField(help_text=gettext_lazy("For a year or month, the first day of it; set the precision."))
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    sequence = models.PositiveSmallIntegerField(default=0, help_text="Order among events on the same date (0 first).")
+    sequence = models.PositiveSmallIntegerField(
+        default=0, help_text=gettext_lazy("Order among events on the same date (0 first).")
+    )
     status = models.CharField(max_length=12, choices=LinkStatus.choices)
-    reason = models.TextField(blank=True, help_text="Why, in plain words, ideally as the decision-maker put it.")
+    reason = models.TextField(
+        blank=True, help_text=gettext_lazy("Why, in plain words, ideally as the decision-maker put it.")
+    )
     category = models.CharField(max_length=20, choices=EventCategory.choices, blank=True)
     deciding_body = models.CharField(
-        max_length=300, blank=True, help_text="Who decided, e.g. 'Coventry City Council, full council'."
+        max_length=300, blank=True, help_text=gettext_lazy("Who decided, e.g. 'Coventry City Council, full council'.")
     )
     decision_note = models.CharField(
-        max_length=500, blank=True, help_text="How it was decided, e.g. 'unanimous cross-party resolution'."
+        max_length=500,
+        blank=True,
+        help_text=gettext_lazy("How it was decided, e.g. 'unanimous cross-party resolution'."),
     )
     # Removed (recorded in error, or vandalism): left out of the link's status and timeline, kept
     # for history, restorable.
@@ -309,7 +344,8 @@ class StatusEvent(RegistryRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} on {self.when}"
+        with translation.override(settings.LANGUAGE_CODE):  # in English: the change log quotes it
+            return f"{self.get_status_display()} on {self.when}"
 
     @property
     def when(self) -> PartialDate:
@@ -322,18 +358,20 @@ class StatusEvent(RegistryRecord):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.date is None:
-            raise ValidationError({"date": "Give the date of this status change (a year is enough)."})
+            raise ValidationError({"date": gettext("Give the date of this status change (a year is enough).")})
         when = self.when
         if not when.is_aligned():
-            errors["date"] = f"A date known only to the {when.precision} must be stored as its first day."
+            errors["date"] = gettext("A date known only to the %(precision)s must be stored as its first day.") % {
+                "precision": DatePrecision(when.precision).label
+            }
         elif self.date > dt.date.today():
-            errors["date"] = "This date is in the future. Record a status change once it has been decided."
+            errors["date"] = gettext("This date is in the future. Record a status change once it has been decided.")
         elif self.link_id:
             began = self.link.began_on
             if began and when.end < began.start:
-                errors["date"] = (
-                    f"This event ({when}) is dated before the link began ({began}). "
+                errors["date"] = gettext(
+                    "This event (%(when)s) is dated before the link began (%(began)s). "
                     "Check the date, or correct the link's first-contact or agreement date."
-                )
+                ) % {"when": when, "began": began}
         if errors:
             raise ValidationError(errors)

@@ -21,10 +21,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from core.partial_dates import PartialDate
 from core.text import fold
 from links.models import HAS_OWN_TEXT, RESULTING_STATUS, UNKNOWN, Link, LinkStatus, Party, StatusEvent
+from places.local_names import local_names_prefetch
 from places.models import Institution, PlaceName
 
 # A link whose first recorded event pauses, ends or reaffirms it was evidently active before
@@ -47,7 +49,7 @@ class StatusOnDate:
 
     @property
     def label(self) -> str:
-        return "status not recorded" if self.status == UNKNOWN else LinkStatus(self.status).label
+        return gettext("status not recorded") if self.status == UNKNOWN else str(LinkStatus(self.status).label)
 
 
 def _events_in_order(link: Link) -> list[StatusEvent]:
@@ -338,7 +340,11 @@ def with_list_data(links: QuerySet[Link]) -> QuerySet[Link]:
         )
         .order_by("position", "id")
     )  # fmt: skip
-    return links.prefetch_related(Prefetch("parties", queryset=parties), "purposes")
+    return links.prefetch_related(
+        Prefetch("parties", queryset=parties),
+        "purposes",
+        *local_names_prefetch("parties__place", "parties__institution__place"),  # none in English
+    )
 
 
 def link_for_page(pk: int) -> Link:
@@ -367,6 +373,7 @@ def link_for_page(pk: int) -> Link:
             "listings__gaps__source",
             Prefetch("sub_links", queryset=with_list_data(with_status_on(Link.objects.all(), dt.date.today()))),
             Prefetch("associations", queryset=Association.objects.filter(removed=False).only("id", "name")),
+            *local_names_prefetch("parties__place", "parties__institution__place"),  # none in English
         )
         .get(pk=pk)
     )
@@ -383,9 +390,9 @@ def timeline(link: Link) -> list[tuple[PartialDate, str, StatusEvent]]:
     for event in _events_in_order(link):
         label = event.get_status_display().capitalize()
         if event.status == LinkStatus.ACTIVE and previous in (LinkStatus.PAUSED, LinkStatus.ENDED):
-            label = "Reinstated"
+            label = gettext("Reinstated")
         elif event.category == "record":
-            label = f"Reported {event.get_status_display()}"
+            label = gettext("Reported %(status)s") % {"status": event.get_status_display()}
         rows.append((event.when, label, event))
         previous = event.resulting_status
     return rows

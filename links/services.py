@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Max, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.policy import Action, NewLink, authorize
 from audit.models import ChangeAction
@@ -57,12 +60,16 @@ PartyLike = Place | Institution | tuple[Place | Institution, str]
 def _party_rows(parties: Sequence[PartyLike]) -> list[tuple[Place | Institution, str]]:
     rows = [p if isinstance(p, tuple) else (p, "") for p in parties]
     if len(rows) < 2:
-        raise ValidationError({"parties": "A link needs at least two parties. Add the partner place or institution."})
+        raise ValidationError(
+            {"parties": gettext("A link needs at least two parties. Add the partner place or institution.")}
+        )
     seen: set[tuple[str, int]] = set()
     for party, _role in rows:
         key = (type(party).__name__, party.pk)
         if key in seen:
-            raise ValidationError({"parties": f"{party} is listed twice. Each party may appear once."})
+            raise ValidationError(
+                {"parties": gettext("%(party)s is listed twice. Each party may appear once.") % {"party": party}}
+            )
         seen.add(key)
     return rows
 
@@ -107,7 +114,7 @@ def link_create(
     rows = _party_rows(parties)
     authorize(actor, Action.EDIT, NewLink(frozenset(_place_id(party) for party, _ in rows)))
     if not citations:
-        raise ValidationError({"citations": "Cite at least one source for this link."})
+        raise ValidationError({"citations": gettext("Cite at least one source for this link.")})
     link = Link(name=name, kind=kind, parent=parent, endorsing_body=endorsing_body, description=description)
     _set_dates(link, first_contact, agreement)
     link.full_clean()
@@ -176,8 +183,11 @@ def _check_events_not_before(link: Link) -> None:
     for event in link.events.all():
         if event.when.end < began.start:
             raise ValidationError(
-                f"The link would begin ({began}) after its status event '{event}'. "
-                "Correct the event's date first, or check the link's dates."
+                gettext(
+                    "The link would begin (%(began)s) after its status event '%(event)s on %(when)s'. "
+                    "Correct the event's date first, or check the link's dates."
+                )
+                % {"began": began, "event": event.get_status_display(), "when": event.when}
             )
 
 
@@ -186,7 +196,7 @@ def party_add(*, actor: Actor, link: Link, party: Place | Institution, role: str
     authorize(actor, Action.EDIT, link)
     field = "institution" if isinstance(party, Institution) else "place"
     if link.parties.filter(**{field: party}).exists():
-        raise ValidationError(f"{party} is already a party to this link.")
+        raise ValidationError(gettext("%(party)s is already a party to this link.") % {"party": party})
     position = (link.parties.aggregate(m=Max("position"))["m"] or 0) + 1
     row = Party(link=link, position=position, role=role, **{field: party})
     row.full_clean()
@@ -226,7 +236,7 @@ def party_remove(*, actor: Actor, party: Party) -> None:
     authorize(actor, Action.EDIT, party)
     link = party.link
     if link.parties.count() <= 2:
-        raise ValidationError("A link needs at least two parties; add another before removing this one.")
+        raise ValidationError(gettext("A link needs at least two parties; add another before removing this one."))
     change_record(
         actor=actor,
         action=ChangeAction.UPDATE,
@@ -281,7 +291,7 @@ def status_event_record(
         actor=actor,
         action=ChangeAction.CREATE,
         target=event,
-        summary=f"{link.title}: {event.get_status_display()} on {when}",
+        summary=_english(lambda: f"{link.title}: {event.get_status_display()} on {when}"),
         changes=snapshot(event, EVENT_FIELDS),
     )
     for spec in citations:
@@ -321,7 +331,7 @@ def link_remove(*, actor: Actor, link: Link, reason: str) -> Link:
     """Remove a link (it never existed, or was vandalism): hidden everywhere, kept, restorable."""
     authorize(actor, Action.REMOVE, link)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the link is removed: history shows the reason to everyone."})
+        raise ValidationError({"reason": gettext("Say why the link is removed: history shows the reason to everyone.")})
     with provenance(reason=reason):
         return removed_set(actor=actor, instance=link, removed=True, summary=f"Removed link {link.title}")
 
@@ -338,7 +348,7 @@ def status_event_remove(*, actor: Actor, event: StatusEvent, reason: str) -> Sta
     """Remove an event recorded in error: the link's status and timeline leave it out; history keeps it."""
     authorize(actor, Action.REMOVE, event)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the status change is removed: history shows the reason."})
+        raise ValidationError({"reason": gettext("Say why the status change is removed: history shows the reason.")})
     with provenance(reason=reason):
         removed_set(actor=actor, instance=event, removed=True, summary=f"{event.link.title}: removed event {event}")
     current_status_refresh(Link.all_objects.filter(pk=event.link_id))
@@ -454,11 +464,18 @@ def links_create_bulk(*, actor: Actor, specs: Sequence[LinkSpec], citation: Cita
     return links
 
 
+def _english(make):
+    """`make()` in English: the change log is written in English whatever the language of the page
+    that made the change (a date is "22 March 2022" there, not "22 mars 2022")."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return make()
+
+
 def _bulk_link_changes(link: Link, spec: LinkSpec) -> dict[str, object]:
     changes: dict[str, object] = {"parties": [str(p) for p in spec.parties], "kind": spec.kind}
     for field in ("first_contact", "agreement"):
         if getattr(link, field):
-            changes[field] = str(getattr(link, f"{field}_on"))
+            changes[field] = _english(lambda field=field: str(getattr(link, f"{field}_on")))
     if spec.purposes:
         changes["purposes"] = sorted(spec.purposes)
     return changes
@@ -540,8 +557,8 @@ def status_events_create_bulk(*, actor: Actor, specs: Sequence[EventSpec], citat
         actor=actor,
         action=ChangeAction.CREATE,
         targets=events,
-        summaries=[f"{titles[e.link_id]}: {e.get_status_display()} on {e.when}" for e in events],
-        changes=[{"status": e.status, "date": str(e.when), "category": e.category} for e in events],
+        summaries=_english(lambda: [f"{titles[e.link_id]}: {e.get_status_display()} on {e.when}" for e in events]),
+        changes=_english(lambda: [{"status": e.status, "date": str(e.when), "category": e.category} for e in events]),
     )
     change_records_bulk(  # each citation is logged, as citation_add and citations_add_bulk log theirs
         actor=actor,

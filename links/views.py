@@ -10,8 +10,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from api.conditional import registry_cached_page
+from core.partial_dates import short_date
 from links.forms import SearchForm
 from links.models import Link, StatusEvent
 from links.selectors import (
@@ -24,6 +26,7 @@ from links.selectors import (
     with_status_on,
     with_text_matched,
 )
+from places.local_names import local_names_prefetch
 from places.models import Place
 
 
@@ -34,7 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     recent = (
         StatusEvent.objects.select_related("link")
-        .prefetch_related("link__parties__place", "link__parties__institution")
+        .prefetch_related(
+            "link__parties__place", "link__parties__institution", *local_names_prefetch("link__parties__place")
+        )
         .exclude(category="record")
         .order_by("-date", "-sequence", "-id")[:8]
     )
@@ -82,7 +87,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "query_without_status": without_status.urlencode(),
         "status_counts": status_counts,
-        "status_heading": "Status today" if on == today else f"Status on {on.day} {on:%b %Y}",
+        "status_heading": gettext("Status today")
+        if on == today
+        else gettext("Status on %(date)s") % {"date": short_date(on)},
     }
     return render(request, "links/search.html", context, status=200 if page is not None else 400)
 
@@ -132,7 +139,7 @@ def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         removed = Link.all_objects.filter(pk=pk, removed=True).first()
         if removed is not None:  # gone, on purpose: say so, and where its history is
             return render(request, "links/removed.html", {"link": removed}, status=410)
-        raise Http404("No link with this number.") from exc
+        raise Http404(gettext("No link with this number.")) from exc
     canonical = link.get_absolute_url()
     if request.path != canonical:
         return HttpResponsePermanentRedirect(canonical)

@@ -9,39 +9,44 @@ from django.db.models.functions import Length, Lower, Upper
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from core.models import RegistryRecord
 from core.text import fold
-from places.geography import country_name, is_country_code, subdivision_name, subdivision_problem
+from places.geography import country_label, country_name, is_country_code, subdivision_label, subdivision_problem
 
 
 class PlaceKind(models.TextChoices):
-    VILLAGE = "village", "village"
-    TOWN = "town", "town"
-    CITY = "city", "city"
-    DISTRICT = "district", "district or borough"
-    COUNTY = "county", "county"
-    REGION = "region", "region or province"
-    COUNTRY = "country", "country"
-    COMMUNITY = "community", "community or neighbourhood"
-    UNIDENTIFIED = "unidentified", "not named in the source"
+    VILLAGE = "village", gettext_lazy("village")
+    TOWN = "town", gettext_lazy("town")
+    CITY = "city", gettext_lazy("city")
+    DISTRICT = "district", gettext_lazy("district or borough")
+    COUNTY = "county", gettext_lazy("county")
+    REGION = "region", gettext_lazy("region or province")
+    COUNTRY = "country", gettext_lazy("country")
+    COMMUNITY = "community", gettext_lazy("community or neighbourhood")
+    UNIDENTIFIED = "unidentified", gettext_lazy("not named in the source")
 
 
 class Place(RegistryRecord):
-    name = models.CharField(max_length=200, help_text="The name most English readers know it by.")
+    name = models.CharField(max_length=200, help_text=gettext_lazy("The name most English readers know it by."))
     kind = models.CharField(max_length=20, choices=PlaceKind.choices, default=PlaceKind.TOWN)
     country = models.CharField(
-        max_length=2, db_index=True, help_text="ISO 3166-1 alpha-2 code, for example GB, RU, FR."
+        max_length=2, db_index=True, help_text=gettext_lazy("ISO 3166-1 alpha-2 code, for example GB, RU, FR.")
     )
     subdivision = models.CharField(
         max_length=6,
         blank=True,
         db_index=True,
-        help_text="First-level ISO 3166-2 code, for example GB-ENG for England or DE-SH.",
+        help_text=gettext_lazy("First-level ISO 3166-2 code, for example GB-ENG for England or DE-SH."),
     )
     geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
     wikidata_id = models.CharField(
-        max_length=20, null=True, blank=True, unique=True, help_text="Wikidata item, e.g. Q2479 for Coventry."
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=gettext_lazy("Wikidata item, e.g. Q2479 for Coventry."),
     )
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
@@ -69,18 +74,20 @@ class Place(RegistryRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.country_name})"
+        return f"{self.name} ({country_name(self.country)})"  # English: the change log quotes it
 
     def get_absolute_url(self) -> str:
         return reverse("places:detail", kwargs={"pk": self.pk, "slug": slugify(self.name) or "place"})
 
     @property
     def country_name(self) -> str:
-        return country_name(self.country)
+        """The country's name in the reader's language (places.geography.country_name is the English one)."""
+        return country_label(self.country)
 
     @property
     def subdivision_name(self) -> str:
-        return subdivision_name(self.subdivision)
+        """The subdivision's name in the reader's language."""
+        return subdivision_label(self.subdivision)
 
     @property
     def is_identified(self) -> bool:
@@ -91,19 +98,21 @@ class Place(RegistryRecord):
         self.country = (self.country or "").upper()
         self.subdivision = (self.subdivision or "").upper()
         if not is_country_code(self.country):
-            errors["country"] = (
-                f"'{self.country}' is not an ISO 3166-1 country code. Use two letters, such as GB or FR."
-            )
+            errors["country"] = gettext(
+                "'%(code)s' is not an ISO 3166-1 country code. Use two letters, such as GB or FR."
+            ) % {"code": self.country}
         elif self.subdivision:
             problem = subdivision_problem(self.subdivision, self.country)
             if problem:
                 errors["subdivision"] = problem
         if (self.latitude is None) != (self.longitude is None):
-            errors["longitude"] = "Give both latitude and longitude, or neither."
+            errors["longitude"] = gettext("Give both latitude and longitude, or neither.")
         if self.wikidata_id == "":
             self.wikidata_id = None
         if self.wikidata_id and not (self.wikidata_id[:1] == "Q" and self.wikidata_id[1:].isdigit()):
-            errors["wikidata_id"] = f"'{self.wikidata_id}' is not a Wikidata item id; they look like Q2479."
+            errors["wikidata_id"] = gettext("'%(id)s' is not a Wikidata item id; they look like Q2479.") % {
+                "id": self.wikidata_id
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -113,7 +122,7 @@ class PlaceName(models.Model):
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names")
     name = models.CharField(max_length=200)
-    language = models.CharField(max_length=10, blank=True, help_text="ISO 639 code such as en, fr, ru.")
+    language = models.CharField(max_length=10, blank=True, help_text=gettext_lazy("ISO 639 code such as en, fr, ru."))
     folded = models.CharField(max_length=200, db_index=True, editable=False)
 
     class Meta:
@@ -131,18 +140,18 @@ class PlaceName(models.Model):
 
 
 class InstitutionKind(models.TextChoices):
-    SCHOOL = "school", "school"
-    UNIVERSITY = "university", "university or college"
-    HOSPITAL = "hospital", "hospital or health centre"
-    TRADE_UNION = "trade_union", "trade union"
-    FAITH = "faith", "church, diocese or faith group"
-    COUNCIL = "council", "council or local government body"
-    ASSOCIATION = "association", "association or society"
-    SPORTS_CLUB = "sports_club", "sports club"
-    COMMUNITY_CENTRE = "community_centre", "community centre"
-    NATURE_RESERVE = "nature_reserve", "nature or biosphere reserve"
-    BUSINESS = "business", "business or social enterprise"
-    OTHER = "other", "other institution"
+    SCHOOL = "school", gettext_lazy("school")
+    UNIVERSITY = "university", gettext_lazy("university or college")
+    HOSPITAL = "hospital", gettext_lazy("hospital or health centre")
+    TRADE_UNION = "trade_union", gettext_lazy("trade union")
+    FAITH = "faith", gettext_lazy("church, diocese or faith group")
+    COUNCIL = "council", gettext_lazy("council or local government body")
+    ASSOCIATION = "association", gettext_lazy("association or society")
+    SPORTS_CLUB = "sports_club", gettext_lazy("sports club")
+    COMMUNITY_CENTRE = "community_centre", gettext_lazy("community centre")
+    NATURE_RESERVE = "nature_reserve", gettext_lazy("nature or biosphere reserve")
+    BUSINESS = "business", gettext_lazy("business or social enterprise")
+    OTHER = "other", gettext_lazy("other institution")
 
 
 class Institution(RegistryRecord):
@@ -177,7 +186,7 @@ class GazetteerEntry(models.Model):
     geonames_id = models.PositiveIntegerField(primary_key=True)
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=2, db_index=True)
-    admin1 = models.CharField(max_length=20, blank=True, help_text="GeoNames first-level division code.")
+    admin1 = models.CharField(max_length=20, blank=True, help_text=gettext_lazy("GeoNames first-level division code."))
     latitude = models.FloatField()
     longitude = models.FloatField()
     population = models.PositiveBigIntegerField(default=0)

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from links.models import Link, Party, StatusEvent
 from links.selectors import with_list_data, with_status_on
+from places.local_names import local_names_prefetch
 from places.models import Place
 
 
@@ -41,6 +42,11 @@ def decisions_of_place(place: Place) -> QuerySet[StatusEvent]:
     return (
         StatusEvent.objects.filter(link__in=_link_ids_of_place(place))
         .select_related("link")
-        .prefetch_related("link__parties__place", "link__parties__institution", "citations__source")
+        .prefetch_related(
+            "link__parties__place",
+            "link__parties__institution",
+            "citations__source",
+            *local_names_prefetch("link__parties__place"),  # none in English
+        )
         .order_by("-date", "-sequence", "-id")
     )

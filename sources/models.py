@@ -12,20 +12,21 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
 from core.models import RegistryRecord
 from core.partial_dates import DatePrecision, PartialDate, precision_constraint
 
 
 class SourceKind(models.TextChoices):
-    NEWS = "news", "news article"
-    OFFICIAL = "official", "council or official document"
-    REPORT = "report", "report or book"
-    WEBSITE = "website", "web page"
-    DATASET = "dataset", "dataset"
+    NEWS = "news", gettext_lazy("news article")
+    OFFICIAL = "official", gettext_lazy("council or official document")
+    REPORT = "report", gettext_lazy("report or book")
+    WEBSITE = "website", gettext_lazy("web page")
+    DATASET = "dataset", gettext_lazy("dataset")
     # Someone involved told the hub (a proposal's first-hand statement); moderators saw the statement.
-    FIRST_HAND = "first_hand", "first-hand account"
-    OTHER = "other", "other"
+    FIRST_HAND = "first_hand", gettext_lazy("first-hand account")
+    OTHER = "other", gettext_lazy("other")
 
 
 class Source(RegistryRecord):
@@ -35,7 +36,7 @@ class Source(RegistryRecord):
     author = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=1000, blank=True)
     document = models.CharField(
-        max_length=300, blank=True, help_text="Where a copy of the document is kept, if not at a URL."
+        max_length=300, blank=True, help_text=gettext_lazy("Where a copy of the document is kept, if not at a URL.")
     )
     published = models.DateField(null=True, blank=True)
     published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True, default="")
@@ -66,7 +67,12 @@ class Source(RegistryRecord):
             self.published_precision = ""
         date = self.published_on
         if date and not date.is_aligned():
-            raise ValidationError({"published": f"A date known to the {date.precision} must start on its first day."})
+            raise ValidationError(
+                {
+                    "published": gettext("A date known to the %(precision)s must start on its first day.")
+                    % {"precision": DatePrecision(date.precision).label}
+                }
+            )
 
 
 class Citation(models.Model):
@@ -80,10 +86,12 @@ class Citation(models.Model):
         "links.StatusEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
     )
     claim = models.CharField(
-        max_length=200, blank=True, help_text="Which fact this supports, e.g. 'agreement date' or 'pause'."
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("Which fact this supports, e.g. 'agreement date' or 'pause'."),
     )
-    quote = models.TextField(blank=True, help_text="The passage of the source that supports the fact.")
-    locator = models.CharField(max_length=100, blank=True, help_text="Page, section or paragraph.")
+    quote = models.TextField(blank=True, help_text=gettext_lazy("The passage of the source that supports the fact."))
+    locator = models.CharField(max_length=100, blank=True, help_text=gettext_lazy("Page, section or paragraph."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     CITED_FIELDS = ("place", "institution", "link", "status_event")
@@ -124,4 +132,6 @@ class Citation(models.Model):
         # An inline form cites a parent not yet saved: count the related object, not just its id.
         given = [f for f in self.CITED_FIELDS if getattr(self, f"{f}_id") or getattr(self, f, None) is not None]
         if len(given) != 1:
-            raise ValidationError("A citation must support exactly one place, institution, link or status event.")
+            raise ValidationError(
+                gettext("A citation must support exactly one place, institution, link or status event.")
+            )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from places.local_names import local_names_prefetch
 from sources.models import Citation, Source
 
 
@@ -21,6 +22,10 @@ def citations_of(source: Source) -> QuerySet[Citation]:
         .prefetch_related(
             Prefetch("link__parties", queryset=parties.queryset),
             Prefetch("status_event__link__parties", queryset=parties.queryset),
+            # The places' names in the reader's language (none in English).
+            *local_names_prefetch(
+                "place", "institution__place", "link__parties__place", "status_event__link__parties__place"
+            ),
         )
         .order_by("id")
     )

@@ -11,8 +11,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 # hub.css's status colours, and one neutral blue (GOV.UK's, 5.2:1 on white) for other bars.
 STATUS_COLOURS = {
@@ -42,6 +44,11 @@ class Series:
     key: str
     label: str
     colour: str
+
+
+def _count(value: int) -> str:
+    """A count as the reader's language groups it: 1,234 or 1 234."""
+    return number_format(value, force_grouping=True)
 
 
 def _n(value: float) -> str:
@@ -95,13 +102,19 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], description: str =
                 count_y=top + 41,
                 ink=INK,
                 label=_truncate(bar.label, 33),
-                value=f"{bar.value:,}",
+                value=_count(bar.value),
             )
         )
     height = max(pad * 2 + len(bars) * row_height, 30)
     if not bars:
-        rows.append(format_html('<text x="{}" y="20" font-size="16" fill="{}">No links to show.</text>', pad, MUTED))
-    description = description or "; ".join(f"{bar.label}: {bar.value:,}" for bar in bars)
+        rows.append(
+            format_html(
+                '<text x="{}" y="20" font-size="16" fill="{}">{}</text>', pad, MUTED, gettext("No links to show.")
+            )
+        )
+    description = description or "; ".join(
+        gettext("%(label)s: %(count)s") % {"label": bar.label, "count": _count(bar.value)} for bar in bars
+    )
     return _svg(chart_id, title, description, width, height, mark_safe("".join(rows)))
 
 
@@ -153,7 +166,11 @@ def column_chart(
     if not years:
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="16" fill="{}">No status changes recorded.</text>', left, top + 20, MUTED
+                '<text x="{}" y="{}" font-size="16" fill="{}">{}</text>',
+                left,
+                top + 20,
+                MUTED,
+                gettext("No status changes recorded."),
             )
         )
         return _svg(chart_id, title, description or title, width, height, mark_safe("".join(parts)))
@@ -178,7 +195,7 @@ def column_chart(
                 ty=_n(y + 5),
                 grid=GRID,
                 muted=MUTED,
-                tick=f"{tick:,}",
+                tick=_count(tick),
             )
         )
 
@@ -204,7 +221,11 @@ def column_chart(
                     colour=item.colour,
                 )
             )
-        summary = ", ".join(f"{values[(year, s.key)]} {s.label}" for s in series if values.get((year, s.key)))
+        summary = ", ".join(
+            gettext("%(count)s %(status)s") % {"count": _count(values[(year, s.key)]), "status": s.label}
+            for s in series
+            if values.get((year, s.key))
+        )
         parts.append(format_html("<g><title>{}: {}</title>{}</g>", year, summary, mark_safe("".join(stack))))
 
     # Year labels: every year when few, else round years (every 5, 10, 20 ...) so that labels never collide.
@@ -232,8 +253,13 @@ def column_chart(
     )
     if not description:
         busiest = max(years, key=lambda year: (totals[year], year))
-        description = (
-            f"{sum(totals.values()):,} status changes from {first} to {last}; "
-            f"the most in {busiest} ({totals[busiest]:,})."
-        )
+        description = gettext(
+            "%(count)s status changes from %(first)s to %(last)s; the most in %(busiest)s (%(most)s)."
+        ) % {
+            "count": _count(sum(totals.values())),
+            "first": first,
+            "last": last,
+            "busiest": busiest,
+            "most": _count(totals[busiest]),
+        }
     return _svg(chart_id, title, description, width, height, mark_safe("".join(parts)))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.http import QueryDict
+from django.utils.translation import gettext
 
+from core.text import fold
 from links.forms import SearchForm
-from places.geography import country_name
+from places.geography import country_label
 
 DEFAULT_COUNTRY = "GB"
 
@@ -23,11 +25,13 @@ class StatisticsForm(SearchForm):
             data["country"] = DEFAULT_COUNTRY
         super().__init__(data, *args, **kwargs)
         field = self.fields["country"]
-        field.label = "Statistics for the links of"
-        field.help_text = "Links with a party in this country. Their other parties are the partners."
+        field.label = gettext("Statistics for the links of")
+        field.help_text = gettext("Links with a party in this country. Their other parties are the partners.")
         choices = [(code, label) for code, label in field.widget.choices if code]
         if DEFAULT_COUNTRY not in {code for code, _ in choices}:
-            choices = sorted([*choices, (DEFAULT_COUNTRY, country_name(DEFAULT_COUNTRY))], key=lambda pair: pair[1])
+            choices = sorted(
+                [*choices, (DEFAULT_COUNTRY, country_label(DEFAULT_COUNTRY))], key=lambda pair: fold(pair[1])
+            )
         field.widget.choices = choices
 
     @property

@@ -6,6 +6,8 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "world_bank_income_groups.csv"
 FISCAL_YEAR = "FY2025"
 CITATION = (
@@ -17,6 +19,14 @@ SOURCE_URL = "https://datahelpdesk.worldbank.org/knowledgebase/articles/906519-w
 # Poorest first: the order the statistics page lists them in.
 GROUPS = ["Low income", "Lower middle income", "Upper middle income", "High income"]
 NOT_CLASSIFIED = "Not classified"
+# How the page names them, in the reader's language (the data file and the API keep the English).
+GROUP_LABELS = {
+    "Low income": gettext_lazy("Low income"),
+    "Lower middle income": gettext_lazy("Lower middle income"),
+    "Upper middle income": gettext_lazy("Upper middle income"),
+    "High income": gettext_lazy("High income"),
+    NOT_CLASSIFIED: gettext_lazy("Not classified"),
+}
 
 
 @cache

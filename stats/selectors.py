@@ -24,16 +24,22 @@ from dataclasses import dataclass, field, replace
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 
+from core.partial_dates import long_date, short_date
 from links.models import Link, LinkKind, LinkStatus, Party, StatusEvent
+from links.purposes import purpose_name
 from links.selectors import UNKNOWN, LinkSearch, search_links, with_status_on, with_text_matched
-from places.geography import country_name
+from places.geography import country_label
+from places.local_names import local_name, local_names_prefetch
 from places.models import Place
 from stats.geography import continent_name, continent_of, country_phrase
-from stats.income_groups import FISCAL_YEAR, GROUPS, NOT_CLASSIFIED, income_group
+from stats.income_groups import FISCAL_YEAR, GROUP_LABELS, GROUPS, NOT_CLASSIFIED, income_group
 
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = gettext_lazy("not recorded")
 
 # The order statuses are listed in: as a link is today, then as decisions change it.
 STATUS_ORDER = [LinkStatus.ACTIVE.value, LinkStatus.PAUSED.value, LinkStatus.ENDED.value, LinkStatus.PROPOSED.value]
@@ -48,11 +54,12 @@ TOP_PLACES = 20
 
 
 def status_label(status: str) -> str:
-    return NOT_RECORDED if status == UNKNOWN else LinkStatus(status).label
+    return str(NOT_RECORDED if status == UNKNOWN else LinkStatus(status).label)
 
 
 def _sentence(text: str) -> str:
     """Capitalise the first letter ("active" becomes "Active"): labels that start a table row."""
+    text = str(text)
     return text[:1].upper() + text[1:]
 
 
@@ -128,7 +135,7 @@ class Reference:
             "cited_in": self.cited_in,
             "source_url": self.source_url,
             "shares": [
-                {"key": code, "label": country_name(code), "share": share} for code, share in self.shares.items()
+                {"key": code, "label": country_label(code), "share": share} for code, share in self.shares.items()
             ],
         }
 
@@ -146,7 +153,7 @@ class LinkStatistics:
 
     @property
     def country_name(self) -> str:
-        return country_name(self.country)
+        return country_label(self.country)
 
     @property
     def country_phrase(self) -> str:
@@ -276,17 +283,20 @@ def _links_per_group(
 
 
 def _partners_by_country(by_country: dict[str, int], country: str) -> Section:
+    within = gettext("%(country)s (within the country)")
     rows = [
-        Row(code, country_name(code) + (" (within the country)" if code == country else ""), n)
+        Row(code, within % {"country": country_label(code)} if code == country else country_label(code), n)
         for code, n in by_country.items()
     ]
     rows.sort(key=lambda row: (-row.count, row.label))
     return Section(
         "partners_by_country",
-        "Partners by country",
-        "Partner country",
+        gettext("Partners by country"),
+        gettext("Partner country"),
         rows,
-        note="A link with partners in several countries counts once for each; shares can add up to more than 100%.",
+        note=gettext(
+            "A link with partners in several countries counts once for each; shares can add up to more than 100%."
+        ),
     )
 
 
@@ -296,24 +306,33 @@ def _partners_by_continent(by_country: dict[str, int], several: dict[int, set[st
     rows.sort(key=lambda row: (-row.count, row.label))
     return Section(
         "partners_by_continent",
-        "Partners by continent",
-        "Partner's continent",
+        gettext("Partners by continent"),
+        gettext("Partner's continent"),
         rows,
-        note="Continents as GeoNames assigns countries to them (Russia and Türkiye count as Europe, "
-        "Egypt as Africa, Mexico and the Caribbean as North America).",
+        note=gettext(
+            "Continents as GeoNames assigns countries to them (Russia and Türkiye count as Europe, "
+            "Egypt as Africa, Mexico and the Caribbean as North America)."
+        ),
     )
 
 
 def _partners_by_income_group(by_country: dict[str, int], several: dict[int, set[str]]) -> Section:
     counts = _links_per_group(by_country, several, income_group)
-    rows = [Row(slugify(group), group, counts[group]) for group in [*GROUPS, NOT_CLASSIFIED] if counts.get(group)]
+    rows = [
+        Row(slugify(group), str(GROUP_LABELS[group]), counts[group])
+        for group in [*GROUPS, NOT_CLASSIFIED]
+        if counts.get(group)
+    ]
     return Section(
         "partners_by_income_group",
-        "Partners by World Bank income group",
-        "Partner country's income group",
+        gettext("Partners by World Bank income group"),
+        gettext("Partner country's income group"),
         rows,
-        note=f"The World Bank's classification of economies for {FISCAL_YEAR} (from 2023 income per head), "
-        "poorest first. Venezuela, and territories the World Bank does not list, are not classified.",
+        note=gettext(
+            "The World Bank's classification of economies for %(year)s (from 2023 income per head), "
+            "poorest first. Venezuela, and territories the World Bank does not list, are not classified."
+        )
+        % {"year": FISCAL_YEAR},
     )
 
 
@@ -355,7 +374,7 @@ def _by_kind(facts: _LinkFacts) -> Section:
         (Row(kind, _sentence(LinkKind(kind).label), n) for kind, n in facts.kinds.items()),
         key=lambda r: (-r.count, r.label),
     )
-    return Section("by_kind", "Links by kind", "Kind of link", rows)
+    return Section("by_kind", gettext("Links by kind"), gettext("Kind of link"), rows)
 
 
 def _by_purpose(link_ids: QuerySet | list[int], facts: _LinkFacts) -> Section:
@@ -364,34 +383,38 @@ def _by_purpose(link_ids: QuerySet | list[int], facts: _LinkFacts) -> Section:
         .values("purpose__slug", "purpose__name")
         .annotate(n=Count("link", distinct=True))
     )
-    rows = [Row(item["purpose__slug"], item["purpose__name"], item["n"]) for item in purposes]
+    rows = [Row(item["purpose__slug"], purpose_name(item["purpose__name"]), item["n"])
+            for item in purposes]  # fmt: skip
     rows.sort(key=lambda row: (-row.count, row.label))
     if facts.without_purpose:
-        rows.append(Row("none", "Purpose not recorded", facts.without_purpose))
+        rows.append(Row("none", gettext("Purpose not recorded"), facts.without_purpose))
     return Section(
         "by_purpose",
-        "Links by purpose",
-        "Purpose",
+        gettext("Links by purpose"),
+        gettext("Purpose"),
         rows,
-        note="A link can serve several purposes; shares can add up to more than 100%.",
+        note=gettext("A link can serve several purposes; shares can add up to more than 100%."),
     )
 
 
 def _by_decade(facts: _LinkFacts) -> Section:
     decades = facts.decades
-    rows = [Row(str(decade), f"{decade}s", decades[decade]) for decade in sorted(d for d in decades if d is not None)]
+    rows = [
+        Row(str(decade), gettext("%(decade)ss") % {"decade": decade}, decades[decade])
+        for decade in sorted(d for d in decades if d is not None)
+    ]
     if decades.get(None):
-        rows.append(Row("unknown", "Date not recorded", decades[None]))
+        rows.append(Row("unknown", gettext("Date not recorded"), decades[None]))
     return Section(
         "by_decade",
-        "Links by decade founded",
-        "Decade founded",
+        gettext("Links by decade founded"),
+        gettext("Decade founded"),
         rows,
-        note="The decade of the first contact the sources record, or else of the agreement.",
+        note=gettext("The decade of the first contact the sources record, or else of the agreement."),
     )
 
 
-STATUS_NOTE = (
+STATUS_NOTE = gettext_lazy(
     "Each link's status comes from its latest dated decision; 'not recorded' means no status has been "
     "recorded for it yet."
 )
@@ -402,16 +425,22 @@ def _status_rows(counts: Counter[str]) -> list[Row]:
 
 
 def _status_today(facts: _LinkFacts) -> Section:
-    return Section("status_today", "Status today", "Status today", _status_rows(facts.status_today), note=STATUS_NOTE)
+    return Section(
+        "status_today",
+        gettext("Status today"),
+        gettext("Status today"),
+        _status_rows(facts.status_today),
+        note=str(STATUS_NOTE),
+    )
 
 
 def _status_on_date(facts: _LinkFacts, on: dt.date) -> Section:
     return Section(
         "status_on_date",
-        f"Status on {on.day} {on:%B %Y}",
-        f"Status on {on.day} {on:%b %Y}",
+        gettext("Status on %(date)s") % {"date": long_date(on)},
+        gettext("Status on %(date)s") % {"date": short_date(on)},
         _status_rows(facts.status_on_date),
-        note=STATUS_NOTE,
+        note=str(STATUS_NOTE),
     )
 
 
@@ -428,14 +457,17 @@ def _status_changes(link_ids: QuerySet | list[int]) -> Section:
     for row in rows:
         if row.series in (LinkStatus.PAUSED, LinkStatus.ENDED):
             stops[row.key] += row.count
-    note = "Every dated status decision or report recorded for these links, by the year it took effect."
+    note = gettext("Every dated status decision or report recorded for these links, by the year it took effect.")
     if stops:
         year, n = max(stops.items(), key=lambda pair: (pair[1], pair[0]))
-        note += f" The most pauses and ends in one year: {n} in {year}."
+        note += " " + gettext("The most pauses and ends in one year: %(count)s in %(year)s.") % {
+            "count": number_format(n, force_grouping=True),
+            "year": year,
+        }
     return Section(
         "status_changes",
-        "Status changes over time",
-        "Year",
+        gettext("Status changes over time"),
+        gettext("Year"),
         rows,
         note=note,
         chart="columns",
@@ -451,11 +483,15 @@ def _top_places(link_ids: QuerySet | list[int]) -> Section:
         .annotate(n=Count("link", distinct=True))
         .order_by("-n", "place_pk")[:TOP_PLACES]
     )
-    places = Place.objects.only("name", "country").in_bulk([item["place_pk"] for item in top])
+    places = (
+        Place.objects.only("name", "country")
+        .prefetch_related(*local_names_prefetch(""))  # the names in the reader's language, if not English
+        .in_bulk([item["place_pk"] for item in top])
+    )
     rows = [
         Row(
             str(place.pk),
-            f"{place.name} ({country_name(place.country)})",
+            f"{local_name(place)} ({country_label(place.country)})",
             item["n"],
             url=reverse("places:detail", kwargs={"pk": place.pk, "slug": slugify(place.name) or "place"}),
         )
@@ -465,11 +501,13 @@ def _top_places(link_ids: QuerySet | list[int]) -> Section:
     rows.sort(key=lambda row: (-row.count, row.label))
     return Section(
         "top_places",
-        f"Top {TOP_PLACES} places by number of links",
-        "Place",
+        gettext("Top %(count)s places by number of links") % {"count": TOP_PLACES},
+        gettext("Place"),
         rows,
-        note="Places on either side of these links (an institution counts for its place). Where several "
-        "places have as many links as the twentieth, the first by registry number are shown.",
+        note=gettext(
+            "Places on either side of these links (an institution counts for its place). Where several "
+            "places have as many links as the twentieth, the first by registry number are shown."
+        ),
         shares=False,
     )
 
@@ -486,8 +524,8 @@ def _lgib_reference() -> Reference:
 
     report = Source.objects.filter(title__startswith=REPORT_TITLE).order_by("pk").first()
     return Reference(
-        title="LGIB stock-take, 2006",
-        summary="Over 2,000 formal UK twinning links: 50% with France, 23% with Germany.",
+        title=gettext("LGIB stock-take, 2006"),
+        summary=gettext("Over 2,000 formal UK twinning links: 50% with France, 23% with Germany."),
         quote=LGIB_QUOTE,
         cited_in=(
             report.title
@@ -495,7 +533,7 @@ def _lgib_reference() -> Reference:
             else "Moving Forward Together: Refreshing and Revitalising our Understanding of UK Twinning "
             "and Friendship Links in the 21st Century"
         )
-        + ", citing S. Handley, Take Your Partners (Local Government International Bureau, 2006)",
+        + gettext(", citing S. Handley, Take Your Partners (Local Government International Bureau, 2006)"),
         shares={"FR": 0.50, "DE": 0.23},
         source_url=report.get_absolute_url() if report else "",
     )
@@ -535,7 +573,7 @@ def link_statistics(
     filters = replace(search, text=None)  # every URL filter; not the looked-up text matches
     return versioned_cache(
         "stats",
-        (filters, country.upper(), today, wanted),
+        (filters, country.upper(), today, wanted, translation.get_language()),  # labels are in the language
         lambda: compute_link_statistics(search, country, today, wanted),
     )
 

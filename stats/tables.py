@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from links.models import LinkStatus
 from stats.charts import STATUS_COLOURS, Bar, Series, bar_chart, column_chart
@@ -44,13 +46,20 @@ def share(count: int, total: int) -> float:
 
 def share_text(count: int, total: int) -> str:
     if not total or not count:
-        return "0%"
+        return gettext("%(percent)s%%") % {"percent": 0}
     percent = 100 * count / total
-    return "under 1%" if percent < 0.5 else f"{percent:.0f}%"
+    if percent < 0.5:
+        return gettext("under 1%")
+    return gettext("%(percent)s%%") % {"percent": f"{percent:.0f}"}
+
+
+def count_text(count: int) -> str:
+    """A count grouped in the active language's way: 1,234 or 1 234."""
+    return number_format(count, force_grouping=True)
 
 
 def _count_cell(count: int) -> Cell:
-    return Cell(count, f"{count:,}", numeric=True)
+    return Cell(count, count_text(count), numeric=True)
 
 
 def section_table(stats: LinkStatistics, section: Section, row_url=None) -> Table:
@@ -59,13 +68,15 @@ def section_table(stats: LinkStatistics, section: Section, row_url=None) -> Tabl
         return _year_table(stats, section)
     total = stats.links
     reference = stats.reference if section.slug == "partners_by_country" else None
-    headers = [section.item_heading, "Links"]
+    headers = [section.item_heading, gettext("Links")]
     if section.shares:
-        headers.append("Share of links")
+        headers.append(gettext("Share of links"))
     if reference:
-        headers.append("LGIB 2006")
+        headers.append(gettext("LGIB 2006"))
     table = Table(caption=_caption(stats, section), headers=headers)
-    code_heading = {"partners_by_country": "ISO code", "top_places": "Place id"}.get(section.slug, "Code")
+    code_heading = {"partners_by_country": gettext("ISO code"), "top_places": gettext("Place id")}.get(
+        section.slug, gettext("Code")
+    )
     table.csv_headers = [code_heading, *headers]
     for row in section.rows:
         url = row.url or (row_url(section, row) if row_url else "")
@@ -75,7 +86,10 @@ def section_table(stats: LinkStatistics, section: Section, row_url=None) -> Tabl
         if reference:
             figure = reference.shares.get(row.key)
             cells.append(
-                Cell("" if figure is None else round(100 * figure, 1), "" if figure is None else f"{figure:.0%}")
+                Cell(
+                    "" if figure is None else round(100 * figure, 1),
+                    "" if figure is None else gettext("%(percent)s%%") % {"percent": f"{100 * figure:.0f}"},
+                )
             )
         table.rows.append(cells)
         table.csv_keys.append(row.key)
@@ -83,8 +97,11 @@ def section_table(stats: LinkStatistics, section: Section, row_url=None) -> Tabl
 
 
 def _caption(stats: LinkStatistics, section: Section) -> str:
-    filtered = "matching the filters" if stats.links else "(none match the filters)"
-    return f"{section.title}: the {stats.links:,} links of {stats.country_phrase} {filtered}"
+    values = {"title": section.title, "count": count_text(stats.links), "country": stats.country_phrase}
+    if stats.links:
+        # Translators: %(country)s is stats.geography.country_phrase: "the UK"; in French "du Royaume-Uni".
+        return gettext("%(title)s: the %(count)s links of %(country)s matching the filters") % values
+    return gettext("%(title)s: the %(count)s links of %(country)s (none match the filters)") % values
 
 
 def _year_table(stats: LinkStatistics, section: Section) -> Table:
@@ -93,8 +110,16 @@ def _year_table(stats: LinkStatistics, section: Section) -> Table:
     series = [status for status in EVENT_ORDER if status in present]
     counts = {(row.key, row.series): row.count for row in section.rows}
     years = sorted({row.key for row in section.rows}, key=int)
-    headers = ["Year", *[LinkStatus(status).label.capitalize() for status in series], "All changes"]
-    table = Table(caption=f"{section.title}: status events of the links of {stats.country_phrase}", headers=headers)
+    headers = [
+        gettext("Year"),
+        *[str(LinkStatus(status).label).capitalize() for status in series],
+        gettext("All changes"),
+    ]
+    caption = gettext("%(title)s: status events of the links of %(country)s") % {
+        "title": section.title,
+        "country": stats.country_phrase,
+    }
+    table = Table(caption=caption, headers=headers)
     for year in years:
         values = [counts.get((year, status), 0) for status in series]
         table.rows.append([Cell(int(year), year), *[_count_cell(v) for v in values], _count_cell(sum(values))])
@@ -105,18 +130,22 @@ def section_chart(stats: LinkStatistics, section: Section, chart_id: str) -> Saf
     if section.chart == "columns":
         present = {row.series for row in section.rows}
         series = [
-            Series(status, LinkStatus(status).label.split(" ")[0], STATUS_COLOURS[status])
+            Series(status, str(LinkStatus(status).label).split(" ")[0], STATUS_COLOURS[status])
             for status in EVENT_ORDER
             if status in present
         ]
         values = {(int(row.key), row.series): row.count for row in section.rows}
-        return column_chart(chart_id, f"{section.title}, links of {stats.country_phrase}", values, series)
+        return column_chart(chart_id, _chart_title(stats, section), values, series)
     rows = section.rows[:CHART_ROWS]
     is_status = section.slug in ("status_today", "status_on_date")
     bars = [
         Bar(row.label, row.count, STATUS_COLOURS[row.key]) if is_status else Bar(row.label, row.count) for row in rows
     ]
-    title = f"{section.title}, links of {stats.country_phrase}"
+    title = _chart_title(stats, section)
     if len(section.rows) > CHART_ROWS:
-        title += f" (the first {CHART_ROWS} of {len(section.rows)})"
+        title += " " + gettext("(the first %(shown)s of %(count)s)") % {"shown": CHART_ROWS, "count": len(section.rows)}
     return bar_chart(chart_id, title, bars)
+
+
+def _chart_title(stats: LinkStatistics, section: Section) -> str:
+    return gettext("%(title)s, links of %(country)s") % {"title": section.title, "country": stats.country_phrase}
