@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("privacy", privacy_notice, name="privacy_notice"),
     path("", include("links.urls")),
     path("places/", include("places.urls")),
+    path("map", include("places.map_urls")),  # /map and /map.csv: where a country's links lead
     path("sources/", include("sources.urls")),
     path("imports/", include("imports.urls")),
     path("statistics/", include("stats.urls")),
