@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from api.conditional import registry_cached_page
 from api.jsonld import place_jsonld
 from places.local_names import local_name
+from places.map_views import place_map
 from places.models import Place, PlaceName
 from places.selectors import decisions_of_place, links_of_place
 
@@ -45,5 +46,6 @@ def place_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "decisions": decisions,
         "other_names": other_names(place),
         "jsonld": place_jsonld(place),
+        "place_map": place_map(place),
     }
     return render(request, "places/place_detail.html", context)
