@@ -47,6 +47,11 @@ class VersionedModelForm(forms.ModelForm):
             self.initial.setdefault("edit_version", self.instance.version)
 
 
+def names_field(error: str, label: str) -> bool:
+    """Whether an error message already names its field in quotes ('Began up to year', « … »)."""
+    return f"'{label}'" in error or f"«\xa0{label}\xa0»" in error or f"« {label} »" in error
+
+
 def shown(value: object, limit: int = 40) -> str:
     """A value as an error message may quote it: at most `limit` characters, so a 10,000-character
     payload is not echoed back whole."""
@@ -128,7 +133,7 @@ class ErrorSummaryMixin:
             label = str(field.label)
             anchor = "" if field.is_hidden else field.id_for_label
             for error in field.errors:
-                named = f"'{label}'" in error or field.is_hidden
+                named = names_field(str(error), label) or field.is_hidden
                 items.append(
                     (anchor, error if named else gettext("%(label)s: %(error)s") % {"label": label, "error": error})
                 )

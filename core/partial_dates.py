@@ -32,6 +32,14 @@ def long_date(date: dt.date) -> str:
     return text
 
 
+def short_date(date: dt.date) -> str:
+    """A day in a table heading: "31 Dec 2022" in English; in full in French ("31 décembre 2022"),
+    where Django's three-letter months read oddly ("Déc")."""
+    if (translation.get_language() or "en").startswith("en"):
+        return dateformat.format(date, "j M Y")
+    return long_date(date)
+
+
 def month_and_year(date: dt.date) -> str:
     """A month in words, in the active language: "March 2022", "mars 2022"."""
     return dateformat.format(date, "F Y")

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 
-from core.forms import ChoiceField, MultipleChoiceField, OneValueEach, shown
+from core.forms import ChoiceField, MultipleChoiceField, OneValueEach, names_field, shown
 from core.widgets import FastSelect
 from links.models import LinkKind, LinkStatus, Purpose
 from links.purposes import purpose_name
@@ -150,7 +150,7 @@ class SearchForm(OneValueEach, forms.Form):
             for error in field.errors:
                 named = (
                     error
-                    if f"'{label}'" in error
+                    if names_field(error, label)
                     else gettext("%(label)s: %(error)s") % {"label": label, "error": error}
                 )
                 items.append((anchor, named))
