@@ -29,9 +29,10 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_gazetteer
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py map_background
 
 serve: install
-	@echo "Twinning Hub: http://$(HOST):$(PORT)/  (admin at /admin/; make a user with: $(PY) manage.py createsuperuser)"
+	@echo "Twinning Hub: http://$(HOST):$(PORT)/  (sign up at /accounts/signup/; the first admin: $(PY) manage.py createsuperuser)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 run: demo serve

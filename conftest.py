@@ -59,6 +59,17 @@ def flushable_privileged_log(request) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def english_by_default() -> Iterator[None]:
+    """Each test starts in English: a request to a /fr/ page leaves French active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Accounts in tests hash passwords with a cheap hasher: the hashing is Django's, not ours to test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
