@@ -32,7 +32,7 @@ demo: migrate
 	$(PY) manage.py map_background
 
 serve: install
-	@echo "Twinning Hub: http://$(HOST):$(PORT)/  (sign up at /accounts/signup/; the first admin: $(PY) manage.py createsuperuser)"
+	@echo "Twinning Hub: http://$(HOST):$(PORT)/  (sign up at /accounts/signup/; the first admin: $(PY) manage.py create_admin EMAIL)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 run: demo serve
