@@ -264,4 +264,3 @@ def test_propose_and_moderate_without_javascript(page_without_js, monkeypatch):
     # JavaScript, and ran on these same pages in the run with JavaScript.
     monkeypatch.setattr(test_proposal_journey, "accessible", lambda page: None)
     test_proposal_journey.test_a_correction_is_proposed_reviewed_and_shown_with_its_history(page_without_js)
-
