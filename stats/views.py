@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from core.spreadsheets import safe_cell
 from stats.forms import StatisticsForm
@@ -100,25 +101,25 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 def _form_errors(form: StatisticsForm) -> str:
     lines = [
-        f"{form.fields[name].label}: {error}"
+        gettext("%(label)s: %(error)s") % {"label": form.fields[name].label, "error": error}
         for name, errors in form.errors.items()
         if name in form.fields
         for error in errors
     ]
     lines += list(form.non_field_errors())
-    return "There is a problem with the filters:\n" + "\n".join(f"- {line}" for line in lines) + "\n"
+    return gettext("There is a problem with the filters:") + "\n" + "\n".join(f"- {line}" for line in lines) + "\n"
 
 
 def section_csv(request: HttpRequest, section: str) -> HttpResponse:
     """One section's table as CSV (UTF-8 with a byte-order mark, so that Excel reads accents right)."""
     if section not in SECTIONS:
-        raise Http404("No such statistics table.")
+        raise Http404(gettext("No such statistics table."))
     form = StatisticsForm(request.GET)
     if not form.is_valid():
         return HttpResponse(_form_errors(form), status=400, content_type="text/plain; charset=utf-8")
     stats: LinkStatistics = link_statistics(form.to_search(), form.country, sections=[section])
     if section not in stats.sections:
-        raise Http404("This table needs a 'status on date' (as_of) other than today.")
+        raise Http404(gettext("This table needs a 'status on date' (as_of) other than today."))
     table = section_table(stats, stats.sections[section])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="twinning-hub-{stats.country.lower()}-{section}.csv"'
