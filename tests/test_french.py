@@ -96,6 +96,8 @@ def test_a_search_with_filters_and_a_status_date_in_french(client, demo):
     assert '<label for="id_as_of">Statut à une date</label>' in html
     assert '<option value="RU" selected>Russie</option>' in html  # countries named in French
     assert "Afficher les 3 liens au statut «" in html
+    # The downloads are the documented open data, the same files in every language.
+    assert '<a href="/search.csv?country=GB&amp;partner_country=RU&amp;as_of=2022-12-31&amp;status=paused"' in html
     assert "links found" not in text
 
 
