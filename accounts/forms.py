@@ -7,6 +7,8 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.privacy import consent_record
 from core.antibot import form_shown_problem, form_shown_token
@@ -25,7 +27,7 @@ class HubSignupForm(SignupForm):
     privacy_notice = forms.BooleanField(
         required=True,
         error_messages={
-            "required": "Tick the box to say you have read the privacy notice: we need it to open an account."
+            "required": _("Tick the box to say you have read the privacy notice: we need it to open an account.")
         },
     )
 
@@ -34,15 +36,17 @@ class HubSignupForm(SignupForm):
         self.fields["started"].initial = form_shown_token()
         # Last, just above the button, and with its link to the notice in the label.
         consent = self.fields.pop("privacy_notice")
-        consent.label = format_html('I have read the <a href="{}">privacy notice</a>', reverse("privacy_notice"))
+        consent.label = format_html(
+            gettext('I have read the <a href="{url}">privacy notice</a>'), url=reverse("privacy_notice")
+        )
         consent.label_suffix = ""
         self.fields["privacy_notice"] = consent
-        self.fields["email"].help_text = "We send a link to this address; follow it to confirm the account."
+        self.fields["email"].help_text = gettext("We send a link to this address; follow it to confirm the account.")
         honeypot = settings.ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD
         if honeypot in self.fields:
             # Off-screen by a class, not an inline style (the Content-Security-Policy allows none),
             # and labelled for anyone whose screen reader finds it.
-            self.fields[honeypot].label = "Leave this field empty"
+            self.fields[honeypot].label = gettext("Leave this field empty")
             self.fields[honeypot].widget.attrs = {"class": "hp-field", "tabindex": "-1", "autocomplete": "off"}
 
     def clean_started(self) -> str:

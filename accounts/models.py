@@ -11,13 +11,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ASSOCIATION_EDITOR = "association_editor", "association editor"
-    COUNCIL_OFFICER = "council_officer", "council officer"
-    MODERATOR = "moderator", "moderator"
-    ADMIN = "admin", "admin"
+    ASSOCIATION_EDITOR = "association_editor", _("association editor")
+    COUNCIL_OFFICER = "council_officer", _("council officer")
+    MODERATOR = "moderator", _("moderator")
+    ADMIN = "admin", _("admin")
 
 
 # Roles that act on the whole registry (and so must not name an association or a place).
@@ -81,7 +84,15 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         scope = self.association or self.place
-        return f"{self.get_role_display()}" + (f" for {scope}" if scope else "")
+        if scope:
+            return gettext("%(role)s for %(scope)s") % {"role": self.get_role_display(), "scope": scope}
+        return str(self.get_role_display())
+
+    @property
+    def in_english(self) -> str:
+        """The grant as the privileged log writes it: in English, whatever the page's language."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(self)
 
     @property
     def is_live(self) -> bool:

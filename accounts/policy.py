@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 
@@ -34,17 +36,17 @@ class Action(StrEnum):
     READ_PRIVILEGED_LOG = "read_privileged_log"
 
 
-# What each action is called in messages: "You cannot <phrase> …".
-PHRASES = {
-    Action.PROPOSE: "propose changes",
-    Action.EDIT: "change this record directly",
-    Action.RECORD_DECISION: "record a status change directly",
-    Action.MODERATE: "review proposals",
-    Action.REVERT: "revert changes",
-    Action.REMOVE: "remove or restore records",
-    Action.READ_PRIVATE_CONTACTS: "see these contact details",
-    Action.MANAGE_ROLES: "grant or revoke roles",
-    Action.READ_PRIVILEGED_LOG: "read the log of privileged actions",
+# What a refusal of each action says, as whole sentences (so that each language can word its own).
+REFUSALS = {
+    Action.PROPOSE: _("You cannot propose changes."),
+    Action.EDIT: _("You cannot change this record directly."),
+    Action.RECORD_DECISION: _("You cannot record a status change directly."),
+    Action.MODERATE: _("You cannot review proposals."),
+    Action.REVERT: _("You cannot revert changes."),
+    Action.REMOVE: _("You cannot remove or restore records."),
+    Action.READ_PRIVATE_CONTACTS: _("You cannot see these contact details."),
+    Action.MANAGE_ROLES: _("You cannot grant or revoke roles."),
+    Action.READ_PRIVILEGED_LOG: _("You cannot read the log of privileged actions."),
 }
 
 
@@ -71,16 +73,16 @@ class UserRoles:
     def labels(self) -> list[str]:
         labels = []
         if self.admin:
-            labels.append(Role.ADMIN.label)
+            labels.append(str(Role.ADMIN.label))
         if self.moderator:
-            labels.append(Role.MODERATOR.label)
+            labels.append(str(Role.MODERATOR.label))
         if self.place_ids:
-            labels.append(Role.COUNCIL_OFFICER.label)
+            labels.append(str(Role.COUNCIL_OFFICER.label))
         if self.association_ids:
-            labels.append(Role.ASSOCIATION_EDITOR.label)
+            labels.append(str(Role.ASSOCIATION_EDITOR.label))
         if self.contributor:
-            labels.append("contributor")
-        return labels or ["visitor"]
+            labels.append(gettext("contributor"))
+        return labels or [gettext("visitor")]
 
 
 VISITOR = UserRoles()
@@ -165,14 +167,14 @@ def authorize(actor: Actor, action: Action, target: object = None) -> None:
     roles = roles_of(actor.user)
     hint = ""
     if roles.admin_needs_second_factor:
-        hint = " Your admin role works once you have set up a second factor (an authenticator app)."
+        hint = gettext("Your admin role works once you have set up a second factor (an authenticator app).")
     elif not roles.signed_in:
-        hint = " Sign in first."
+        hint = gettext("Sign in first.")
     elif not roles.contributor:
-        hint = " Confirm your email address first: follow the link in the email we sent you."
+        hint = gettext("Confirm your email address first: follow the link in the email we sent you.")
     elif action in (Action.EDIT, Action.RECORD_DECISION):
-        hint = " You can propose the change instead; a moderator will review it."
-    raise PermissionDenied(f"You cannot {PHRASES[action]}.{hint}")
+        hint = gettext("You can propose the change instead; a moderator will review it.")
+    raise PermissionDenied(f"{REFUSALS[action]} {hint}".rstrip())
 
 
 # ---------------------------------------------------------------- scopes

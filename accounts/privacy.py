@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, ProtectedError, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RoleGrant
 from accounts.policy import forget_roles
@@ -38,7 +40,8 @@ class PrivacyNotice:
 # The notice in force. Change both fields when the text changes in substance (not for a typo).
 NOTICE = PrivacyNotice(version="1", published_on=dt.date(2026, 11, 22))
 
-FORMER_MEMBER = "a former member"
+# In English here; pages show it translated (gettext(FORMER_MEMBER)).
+FORMER_MEMBER = gettext_noop("a former member")
 
 
 # ---------------------------------------------------------------- who is shown
@@ -61,7 +64,7 @@ def is_erased(user: AbstractBaseUser) -> bool:
 
 def public_name(user: AbstractBaseUser) -> str:
     """How an account is named beside what it did: "a former member" once it has been erased."""
-    return FORMER_MEMBER if is_erased(user) else str(user)
+    return gettext(FORMER_MEMBER) if is_erased(user) else str(user)
 
 
 # ---------------------------------------------------------------- consent
@@ -98,10 +101,14 @@ def account_erase(*, user: AbstractBaseUser, password: str) -> Erasure:
 
     account = get_user_model().objects.select_for_update().get(pk=user.pk)
     if is_erased(account) or Erasure.objects.filter(user=account).exists():
-        raise ValidationError("This account has already been erased.")
+        raise ValidationError(_("This account has already been erased."))
     if not password or not account.check_password(password):
         raise ValidationError(
-            {"password": "That is not this account's password. Type the password you sign in with; nothing was erased."}
+            {
+                "password": _(
+                    "That is not this account's password. Type the password you sign in with; nothing was erased."
+                )
+            }
         )
 
     me = Actor(user=account)
@@ -111,7 +118,7 @@ def account_erase(*, user: AbstractBaseUser, password: str) -> Erasure:
         privileged_action_log(
             actor=me,
             kind=PrivilegedKind.ROLE_REVOKE,
-            summary=f"Ended {grant} of account {account.pk}, which its owner erased",
+            summary=f"Ended {grant.in_english} of account {account.pk}, which its owner erased",
             subject_user_id=account.pk,
             target=grant,
         )

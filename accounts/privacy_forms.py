@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import PrivilegedKind
 
 
 class ErasureForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "aria-describedby": "id_password-hint"}),
-        help_text="The password you sign in with. We ask for it again because erasing cannot be undone.",
-        error_messages={"required": "Type your password to erase your account."},
+        help_text=_("The password you sign in with. We ask for it again because erasing cannot be undone."),
+        error_messages={"required": _("Type your password to erase your account.")},
     )
 
 
@@ -21,8 +22,10 @@ class PrivilegedLogFilter(forms.Form):
     """The privileged log page's one filter; an unknown kind is refused, not ignored."""
 
     kind = forms.ChoiceField(
-        label="Kind of action",
+        label=_("Kind of action"),
         required=False,
-        choices=[("", "All kinds"), *PrivilegedKind.choices],
-        error_messages={"invalid_choice": "There is no kind of action called “%(value)s”: choose one from the list."},
+        choices=[("", _("All kinds")), *PrivilegedKind.choices],
+        error_messages={
+            "invalid_choice": _("There is no kind of action called “%(value)s”: choose one from the list.")
+        },
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsentScope(models.TextChoices):
     """What a consent covers. Contact forms or newsletters may add their own scopes later."""
 
-    ACCOUNT = "account", "holding an account and what it contributes, as the privacy notice describes"
+    ACCOUNT = "account", _("holding an account and what it contributes, as the privacy notice describes")
 
 
 class Consent(models.Model):

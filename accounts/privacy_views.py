@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -47,7 +48,11 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 def consent_give(request: HttpRequest) -> HttpResponse:
     """The account page's "I have read the new privacy notice" button."""
     privacy.consent_record(user=request.user)
-    messages.success(request, f"Thank you: you have accepted version {privacy.NOTICE.version} of the privacy notice.")
+    messages.success(
+        request,
+        gettext("Thank you: you have accepted version %(version)s of the privacy notice.")
+        % {"version": privacy.NOTICE.version},
+    )
     return redirect("accounts:home")
 
 
@@ -75,7 +80,11 @@ def erase(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         wait = consume("account-erase", str(request.user.pk), ERASE_RATE)
         if wait is not None:
-            form.add_error(None, f"Too many tries with the wrong password. Wait {wait_in_words(wait)} and try again.")
+            form.add_error(
+                None,
+                gettext("Too many tries with the wrong password. Wait %(wait)s and try again.")
+                % {"wait": wait_in_words(wait)},
+            )
             status = 429
         elif form.is_valid():
             try:
@@ -135,5 +144,5 @@ def _account_name(user_id: int | None, accounts: dict[int, object]) -> str:
         return ""
     account = accounts.get(user_id)
     if account is None:
-        return f"account {user_id} (removed)"
-    return f"{privacy.public_name(account)} (account {user_id})"
+        return gettext("account %(number)s (removed)") % {"number": user_id}
+    return gettext("%(name)s (account %(number)s)") % {"name": privacy.public_name(account), "number": user_id}

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import GLOBAL_ROLES, Role, RoleGrant
 from accounts.policy import Action, authorize, forget_roles
@@ -28,7 +29,7 @@ def role_grant(
     """Give `user` a role (scoped to an association or a place where the role needs one)."""
     authorize(actor, Action.MANAGE_ROLES)
     if role not in Role.values:
-        raise ValidationError({"role": f"There is no role called {role!r}."})
+        raise ValidationError({"role": gettext("There is no role called %(role)r.") % {"role": role}})
     live = RoleGrant.objects.filter(user=user, role=role, association=association, place=place, revoked_at=None)
     existing = live.first()
     if existing is not None:
@@ -42,18 +43,25 @@ def role_grant(
         reason=reason,
     )
     if role == Role.ASSOCIATION_EDITOR and association is None:
-        raise ValidationError({"association": "An association editor edits one association's links: choose it."})
+        raise ValidationError(
+            {"association": gettext("An association editor edits one association's links: choose it.")}
+        )
     if role == Role.COUNCIL_OFFICER and place is None:
-        raise ValidationError({"place": "A council officer acts for one of the council's places: choose it."})
+        raise ValidationError({"place": gettext("A council officer acts for one of the council's places: choose it.")})
     if role in GLOBAL_ROLES and (association is not None or place is not None):
-        raise ValidationError({"role": f"A {Role(role).label} acts on the whole registry: leave the scope empty."})
+        raise ValidationError(
+            {
+                "role": gettext("A %(role)s acts on the whole registry: leave the scope empty.")
+                % {"role": Role(role).label}
+            }
+        )
     grant.save()
     _staff_flag_refresh(user)
     forget_roles(user)
     privileged_action_log(
         actor=actor,
         kind=PrivilegedKind.ROLE_GRANT,
-        summary=f"Granted {grant} to account {user.pk}",
+        summary=f"Granted {grant.in_english} to account {user.pk}",
         subject_user_id=user.pk,
         target=grant,
         reason=reason,
@@ -75,7 +83,7 @@ def role_revoke(*, actor: Actor, grant: RoleGrant, reason: str = "") -> RoleGran
         privileged_action_log(
             actor=actor,
             kind=PrivilegedKind.ROLE_REVOKE,
-            summary=f"Revoked {grant} from account {grant.user_id}",
+            summary=f"Revoked {grant.in_english} from account {grant.user_id}",
             subject_user_id=grant.user_id,
             target=grant,
             reason=reason,
