@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 
 from accounts.policy import Action, NewLink
 from audit.services import Actor
@@ -36,7 +37,7 @@ class Citing:
 
     def problem(self) -> str:
         if self.source is None and not self.source_note.strip() and not self.first_hand.strip():
-            return (
+            return gettext(
                 "Say where this comes from: a web address, a document (such as council minutes), or, if you "
                 "know it first-hand, how (for example 'I am the secretary of the association')."
             )
@@ -98,7 +99,7 @@ def _link_change(actor: Actor, link: Link, payload: dict[str, Any], citing: Citi
 
     unknown = set(payload) - LINK_EDITABLE
     if unknown:
-        raise ValidationError(f"A link has no field(s) called {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext("A link has no field(s) called %(fields)s.") % {"fields": _names(unknown)})
     changes = {k: v for k, v in payload.items() if k in {"name", "kind", "description", "endorsing_body"}}
     dates = {k: _date(payload[k]) for k in ("first_contact", "agreement") if k in payload}
     link = link_update(
@@ -113,7 +114,7 @@ def _link_new(actor: Actor, _target: None, payload: dict[str, Any], citing: Citi
 
     places = list(Place.objects.filter(pk__in=payload.get("places", [])))
     if len(places) != len(set(payload.get("places", []))) or len(places) < 2:
-        raise ValidationError("Choose two different places that are in the registry.")
+        raise ValidationError(gettext("Choose two different places that are in the registry."))
     return link_create(
         actor=actor,
         parties=places,
@@ -141,12 +142,14 @@ EVENT_EDITABLE = {"date", "status", "reason", "category", "deciding_body", "deci
 def _event_values(payload: dict[str, Any]) -> dict[str, Any]:
     unknown = set(payload) - EVENT_EDITABLE
     if unknown:
-        raise ValidationError(f"A status change has no field(s) called {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext("A status change has no field(s) called %(fields)s.") % {"fields": _names(unknown)}
+        )
     values = {k: v for k, v in payload.items() if k != "date"}
     if "date" in payload:
         when = _date(payload["date"])
         if when is None:
-            raise ValidationError({"date": "Give the date of the status change (a year is enough)."})
+            raise ValidationError({"date": gettext("Give the date of the status change (a year is enough).")})
         values["when"] = when
     return values
 
@@ -156,7 +159,7 @@ def _event_new(actor: Actor, link: Link, payload: dict[str, Any], citing: Citing
 
     values = _event_values(payload)
     if "when" not in values or not values.get("status"):
-        raise ValidationError("Give the date and the new status.")
+        raise ValidationError(gettext("Give the date and the new status."))
     return status_event_record(
         actor=actor, link=link, citations=[CitationSpec(source=source_for(actor, citing))], **values
     )
@@ -180,7 +183,7 @@ SOURCE_EDITABLE = {"title", "kind", "publisher", "author", "url", "document", "p
 def _source_new(actor: Actor, _target: None, payload: dict[str, Any], citing: Citing, _v: int | None) -> Source:
     unknown = set(payload) - SOURCE_EDITABLE
     if unknown:
-        raise ValidationError(f"A source has no field(s) called {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext("A source has no field(s) called %(fields)s.") % {"fields": _names(unknown)})
     values = dict(payload)
     values["published"] = _date(values.get("published"))
     return source_create(actor=actor, **values)
@@ -193,7 +196,7 @@ def _source_change(
 
     unknown = set(payload) - SOURCE_EDITABLE
     if unknown:
-        raise ValidationError(f"A source has no field(s) called {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext("A source has no field(s) called %(fields)s.") % {"fields": _names(unknown)})
     values = dict(payload)
     if "published" in values:
         when = _date(values.pop("published"))
@@ -211,7 +214,8 @@ def _place_change(actor: Actor, place: Place, payload: dict[str, Any], citing: C
     unknown = set(payload) - PLACE_EDITABLE
     if unknown:
         raise ValidationError(
-            f"A place has no field(s) called {', '.join(sorted(unknown))} that can be corrected here."
+            gettext("A place has no field(s) called %(fields)s that can be corrected here.")
+            % {"fields": _names(unknown)}
         )
     return place_update(actor=actor, place=place, expected_version=version, **payload)
 
@@ -233,7 +237,9 @@ def _association_new(actor: Actor, link: Link | None, payload: dict[str, Any], c
 
     unknown = set(payload) - ASSOCIATION_EDITABLE
     if unknown:
-        raise ValidationError(f"An association has no field(s) called {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext("An association has no field(s) called %(fields)s.") % {"fields": _names(unknown)}
+        )
     return association_create(actor=actor, links=[link] if link is not None else [], **payload)
 
 
@@ -242,8 +248,14 @@ def _association_change(actor: Actor, association, payload: dict[str, Any], citi
 
     unknown = set(payload) - ASSOCIATION_EDITABLE
     if unknown:
-        raise ValidationError(f"An association has no field(s) called {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext("An association has no field(s) called %(fields)s.") % {"fields": _names(unknown)}
+        )
     return association_update(actor=actor, association=association, expected_version=version, **payload)
+
+
+def _names(fields: set[str]) -> str:
+    return ", ".join(sorted(fields))
 
 
 def _described(payload: dict[str, Any]) -> str:
@@ -256,35 +268,44 @@ KINDS: dict[str, ChangeKind] = {
         Action.EDIT,
         lambda _link, _p: None,  # creating an association is for moderators
         _association_new,
-        lambda link, p: f"New association: {p.get('name', '')}" + (f", running {link.title}" if link else ""),
+        lambda link, p: (
+            gettext("New association: %(name)s, running %(link)s") % {"name": p.get("name", ""), "link": link.title}
+            if link
+            else gettext("New association: %(name)s") % {"name": p.get("name", "")}
+        ),
     ),
     ProposalKind.ASSOCIATION_CHANGE: ChangeKind(
         ProposalKind.ASSOCIATION_CHANGE,
         Action.EDIT,
         lambda association, _p: association,
         _association_change,
-        lambda association, p: f"Correct {association}: {_described(p)}",
+        lambda association, p: (
+            gettext("Correct %(record)s: %(changes)s") % {"record": association, "changes": _described(p)}
+        ),
     ),
     ProposalKind.LINK_CHANGE: ChangeKind(
         ProposalKind.LINK_CHANGE,
         Action.EDIT,
         lambda link, _p: link,
         _link_change,
-        lambda link, p: f"Correct {link.title}: {_described(p)}",
+        lambda link, p: gettext("Correct %(record)s: %(changes)s") % {"record": link.title, "changes": _described(p)},
     ),
     ProposalKind.LINK_NEW: ChangeKind(
         ProposalKind.LINK_NEW,
         Action.EDIT,
         lambda _t, p: NewLink(frozenset(int(pk) for pk in p.get("places", []))),
         _link_new,
-        lambda _t, p: "New link between " + " and ".join(_places_in_order(p.get("places", []))),
+        lambda _t, p: (
+            gettext("New link between %(places)s")
+            % {"places": gettext(" and ").join(_places_in_order(p.get("places", [])))}
+        ),
     ),
     ProposalKind.LINK_REMOVE: ChangeKind(
         ProposalKind.LINK_REMOVE,
         Action.REMOVE,
         lambda link, _p: link,
         _link_remove,
-        lambda link, p: f"Remove {link.title}: {p.get('why', '')}",
+        lambda link, p: gettext("Remove %(link)s: %(why)s") % {"link": link.title, "why": p.get("why", "")},
     ),
     ProposalKind.EVENT_NEW: ChangeKind(
         ProposalKind.EVENT_NEW,
@@ -292,8 +313,8 @@ KINDS: dict[str, ChangeKind] = {
         lambda link, _p: link,
         _event_new,
         lambda link, p: (
-            f"{link.title}: {LinkStatus(p['status']).label if p.get('status') in LinkStatus.values else '?'}"
-            f" on {p.get('date', '?')}"
+            gettext("%(link)s: %(status)s on %(date)s")
+            % {"link": link.title, "status": _status_label(p.get("status")), "date": p.get("date", "?")}
         ),
     ),
     ProposalKind.EVENT_CHANGE: ChangeKind(
@@ -301,27 +322,32 @@ KINDS: dict[str, ChangeKind] = {
         Action.RECORD_DECISION,
         lambda event, _p: event,
         _event_change,
-        lambda event, p: f"{event.link.title}: correct {event}: {_described(p)}",
+        lambda event, p: (
+            gettext("%(link)s: correct %(event)s: %(changes)s")
+            % {"link": event.link.title, "event": event, "changes": _described(p)}
+        ),
     ),
     ProposalKind.SOURCE_NEW: ChangeKind(
         ProposalKind.SOURCE_NEW,
         Action.EDIT,
         lambda _t, _p: Source,
         _source_new,
-        lambda _t, p: f"New source: {p.get('title', '')}",
+        lambda _t, p: gettext("New source: %(title)s") % {"title": p.get("title", "")},
     ),
     ProposalKind.SOURCE_CHANGE: ChangeKind(
         ProposalKind.SOURCE_CHANGE,
         Action.EDIT,
         lambda source, _p: source,
         _source_change,
-        lambda source, p: f"Correct the source {source}: {_described(p)}",
+        lambda source, p: (
+            gettext("Correct the source %(source)s: %(changes)s") % {"source": source, "changes": _described(p)}
+        ),
     ),
     ProposalKind.PLACE_CHANGE: ChangeKind(
         ProposalKind.PLACE_CHANGE,
         Action.EDIT,
         lambda place, _p: place,
         _place_change,
-        lambda place, p: f"Correct {place}: {_described(p)}",
+        lambda place, p: gettext("Correct %(record)s: %(changes)s") % {"record": place, "changes": _described(p)},
     ),
 }

@@ -6,11 +6,14 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.forms import ChoiceField, ErrorSummaryMixin, MultipleChoiceField, PartialDateField
 from core.partial_dates import PartialDate
 from core.text import fold
 from links.models import Link, LinkKind, LinkStatus, Purpose, StatusEvent
+from links.purposes import purpose_name
 from places.geography import country_choices
 from places.models import Place
 from proposals.changes import Citing
@@ -19,7 +22,9 @@ from sources.models import SourceKind
 
 def _one_line(value: str, label: str) -> str:
     if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise forms.ValidationError(f"'{label}' must be one line of plain text, without line breaks or tabs.")
+        raise forms.ValidationError(
+            gettext("'%(label)s' must be one line of plain text, without line breaks or tabs.") % {"label": label}
+        )
     return value
 
 
@@ -27,28 +32,28 @@ class CitingForm(ErrorSummaryMixin, forms.Form):
     """What every proposal must say: where the change comes from, and (optionally) why."""
 
     source_url = forms.URLField(
-        label="Web address of the source",
+        label=_("Web address of the source"),
         required=False,
         max_length=1000,
         assume_scheme="https",
-        help_text="For example a council's minutes or a news article online.",
-        error_messages={"invalid": "Enter a full web address, such as https://www.example.gov.uk/minutes."},
+        help_text=_("For example a council's minutes or a news article online."),
+        error_messages={"invalid": _("Enter a full web address, such as https://www.example.gov.uk/minutes.")},
     )
     source_document = forms.CharField(
-        label="Or a document",
+        label=_("Or a document"),
         required=False,
         max_length=500,
-        help_text="For example 'Coventry City Council, full council minutes, 22 March 2022, item 7'.",
+        help_text=_("For example 'Coventry City Council, full council minutes, 22 March 2022, item 7'."),
     )
     first_hand = forms.CharField(
-        label="Or, if you know this first-hand, how",
+        label=_("Or, if you know this first-hand, how"),
         required=False,
         max_length=500,
-        help_text="For example 'I am the secretary of the association'. Only moderators see this.",
+        help_text=_("For example 'I am the secretary of the association'. Only moderators see this."),
     )
     why = forms.CharField(
-        label="Why is this right?",
-        help_text="Shown to everyone in the record's history, with your change. Please leave out personal details.",
+        label=_("Why is this right?"),
+        help_text=_("Shown to everyone in the record's history, with your change. Please leave out personal details."),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -61,10 +66,10 @@ class CitingForm(ErrorSummaryMixin, forms.Form):
         return [field for field in self.visible_fields() if field.name not in self.CITING]
 
     def clean_source_document(self) -> str:
-        return _one_line(self.cleaned_data["source_document"].strip(), "Or a document")
+        return _one_line(self.cleaned_data["source_document"].strip(), _("Or a document"))
 
     def clean_first_hand(self) -> str:
-        return _one_line(self.cleaned_data["first_hand"].strip(), "Or, if you know this first-hand, how")
+        return _one_line(self.cleaned_data["first_hand"].strip(), _("Or, if you know this first-hand, how"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -86,7 +91,9 @@ class CitingForm(ErrorSummaryMixin, forms.Form):
 
 
 def _purpose_choices() -> list[tuple[str, str]]:
-    return list(Purpose.objects.order_by("name").values_list("slug", "name"))
+    """The purposes, named and ordered in the reader's language."""
+    choices = [(slug, purpose_name(name)) for slug, name in Purpose.objects.values_list("slug", "name")]
+    return sorted(choices, key=lambda choice: fold(choice[1]))
 
 
 def _date_text(value: PartialDate | None) -> str:
@@ -96,14 +103,14 @@ def _date_text(value: PartialDate | None) -> str:
 class LinkCorrectionForm(CitingForm):
     """A correction to a link's own details. Only what differs from the link as it is goes in the payload."""
 
-    name = forms.CharField(label="Name of the link, if it has one of its own", required=False, max_length=300)
-    kind = ChoiceField(label="Kind of link", choices=LinkKind.choices)
-    first_contact = PartialDateField(label="First contact", required=False)
-    agreement = PartialDateField(label="Agreement signed", required=False)
-    endorsing_body = forms.CharField(label="Endorsed by", required=False, max_length=300)
-    purposes = MultipleChoiceField(label="Purposes", required=False, widget=forms.CheckboxSelectMultiple)
+    name = forms.CharField(label=_("Name of the link, if it has one of its own"), required=False, max_length=300)
+    kind = ChoiceField(label=_("Kind of link"), choices=LinkKind.choices)
+    first_contact = PartialDateField(label=_("First contact"), required=False)
+    agreement = PartialDateField(label=_("Agreement signed"), required=False)
+    endorsing_body = forms.CharField(label=_("Endorsed by"), required=False, max_length=300)
+    purposes = MultipleChoiceField(label=_("Purposes"), required=False, widget=forms.CheckboxSelectMultiple)
     description = forms.CharField(
-        label="Description", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Description"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     field_order = ["name", "kind", "first_contact", "agreement", "endorsing_body", "purposes", "description"]
@@ -128,10 +135,10 @@ class LinkCorrectionForm(CitingForm):
         }
 
     def clean_name(self) -> str:
-        return _one_line(self.cleaned_data["name"].strip(), "Name of the link")
+        return _one_line(self.cleaned_data["name"].strip(), _("Name of the link"))
 
     def clean_endorsing_body(self) -> str:
-        return _one_line(self.cleaned_data["endorsing_body"].strip(), "Endorsed by")
+        return _one_line(self.cleaned_data["endorsing_body"].strip(), _("Endorsed by"))
 
     def payload(self) -> dict[str, Any]:
         now = self.current()
@@ -150,7 +157,9 @@ class LinkCorrectionForm(CitingForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not self.errors and not self.payload():
-            raise forms.ValidationError("Nothing was changed: correct at least one detail, or go back to the link.")
+            raise forms.ValidationError(
+                gettext("Nothing was changed: correct at least one detail, or go back to the link.")
+            )
         return cleaned
 
 
@@ -160,19 +169,25 @@ STATUS_CHOICES = [(s.value, s.label) for s in LinkStatus]
 class StatusChangeForm(CitingForm):
     """A dated change of a link's status, as a council or association decided or a source reports it."""
 
-    date = PartialDateField(label="Date of the change", required=True)
-    status = ChoiceField(label="New status", choices=STATUS_CHOICES)
+    date = PartialDateField(label=_("Date of the change"), required=True)
+    status = ChoiceField(label=_("New status"), choices=STATUS_CHOICES)
     reason = forms.CharField(
-        label="Why, in the words of whoever decided",
+        label=_("Why, in the words of whoever decided"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     deciding_body = forms.CharField(
-        label="Who decided", required=False, max_length=300, help_text="For example 'Kiel City Council, full council'."
+        label=_("Who decided"),
+        required=False,
+        max_length=300,
+        help_text=_("For example 'Kiel City Council, full council'."),
     )
     decision_note = forms.CharField(
-        label="How it was decided", required=False, max_length=500, help_text="For example 'unanimous resolution'."
+        label=_("How it was decided"),
+        required=False,
+        max_length=500,
+        help_text=_("For example 'unanimous resolution'."),
     )
     field_order = ["date", "status", "reason", "deciding_body", "decision_note"]
 
@@ -190,13 +205,13 @@ class StatusChangeForm(CitingForm):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["date"].error_messages["required"] = "Give the date of the change (a year is enough)."
+        self.fields["date"].error_messages["required"] = gettext("Give the date of the change (a year is enough).")
 
     def clean_deciding_body(self) -> str:
-        return _one_line(self.cleaned_data["deciding_body"].strip(), "Who decided")
+        return _one_line(self.cleaned_data["deciding_body"].strip(), _("Who decided"))
 
     def clean_decision_note(self) -> str:
-        return _one_line(self.cleaned_data["decision_note"].strip(), "How it was decided")
+        return _one_line(self.cleaned_data["decision_note"].strip(), _("How it was decided"))
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -216,11 +231,11 @@ class RemovalForm(CitingForm):
     """Asking for a link to be removed: it never existed, or it duplicates another."""
 
     reason_for_removal = forms.CharField(
-        label="Why should this link be removed?",
+        label=_("Why should this link be removed?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example 'it duplicates link 123' or 'the two towns were never twinned'.",
-        error_messages={"required": "Say why the link should be removed."},
+        help_text=_("For example 'it duplicates link 123' or 'the two towns were never twinned'."),
+        error_messages={"required": _("Say why the link should be removed.")},
     )
 
     def payload(self) -> dict[str, Any]:
@@ -230,21 +245,21 @@ class RemovalForm(CitingForm):
 class NewLinkForm(CitingForm):
     """A link not yet in the registry, between two places that are."""
 
-    first_place = forms.CharField(label="First place", max_length=200)
-    first_country = ChoiceField(label="Its country", choices=())
-    second_place = forms.CharField(label="Second place", max_length=200)
-    second_country = ChoiceField(label="Its country", choices=())
-    kind = ChoiceField(label="Kind of link", choices=LinkKind.choices, initial=LinkKind.FORMAL_TWINNING)
-    first_contact = PartialDateField(label="First contact", required=False)
-    agreement = PartialDateField(label="Agreement signed", required=False)
+    first_place = forms.CharField(label=_("First place"), max_length=200)
+    first_country = ChoiceField(label=_("Its country"), choices=())
+    second_place = forms.CharField(label=_("Second place"), max_length=200)
+    second_country = ChoiceField(label=_("Its country"), choices=())
+    kind = ChoiceField(label=_("Kind of link"), choices=LinkKind.choices, initial=LinkKind.FORMAL_TWINNING)
+    first_contact = PartialDateField(label=_("First contact"), required=False)
+    agreement = PartialDateField(label=_("Agreement signed"), required=False)
     description = forms.CharField(
-        label="Description", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
     field_order = ["first_place", "first_country", "second_place", "second_country", "kind", "first_contact"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        countries = [("", "Choose a country")] + list(country_choices())
+        countries = [("", gettext("Choose a country"))] + list(country_choices())
         self.fields["first_country"].choices = countries
         self.fields["second_country"].choices = countries
         self.places: list[Place] = []
@@ -260,16 +275,22 @@ class NewLinkForm(CitingForm):
         if not matches:
             self.add_error(
                 name_field,
-                f"We could not find '{name[:60]}' in that country. Check the spelling, or write the name as the "
-                "place itself writes it in English.",
+                gettext(
+                    "We could not find '%(name)s' in that country. Check the spelling, or write the name as the "
+                    "place itself writes it in English."
+                )
+                % {"name": name[:60]},
             )
             return None
         if len(matches) > 1:
             where = "; ".join(f"{p} ({p.subdivision or p.country})" for p in matches)
             self.add_error(
                 name_field,
-                f"Several places are called '{name[:60]}' there: {where}. Say which in 'Why is this right?', "
-                "and a moderator will choose.",
+                gettext(
+                    "Several places are called '%(name)s' there: %(places)s. Say which in 'Why is this right?', "
+                    "and a moderator will choose."
+                )
+                % {"name": name[:60], "places": where},
             )
             return None
         return matches[0]
@@ -280,7 +301,7 @@ class NewLinkForm(CitingForm):
         second = self._place("second_place", "second_country")
         if first and second:
             if first == second:
-                self.add_error("second_place", "A link joins two different places.")
+                self.add_error("second_place", gettext("A link joins two different places."))
             else:
                 self.places = [first, second]
         return cleaned
@@ -299,10 +320,12 @@ class NewLinkForm(CitingForm):
 class NewSourceForm(CitingForm):
     """A source to add to the registry; it cites itself (its address or where a copy is kept)."""
 
-    title = forms.CharField(label="Title", max_length=500)
-    kind = ChoiceField(label="Kind of source", choices=[c for c in SourceKind.choices if c[0] != SourceKind.FIRST_HAND])
-    publisher = forms.CharField(label="Publisher", required=False, max_length=300)
-    published = PartialDateField(label="Published", required=False)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    kind = ChoiceField(
+        label=_("Kind of source"), choices=[c for c in SourceKind.choices if c[0] != SourceKind.FIRST_HAND]
+    )
+    publisher = forms.CharField(label=_("Publisher"), required=False, max_length=300)
+    published = PartialDateField(label=_("Published"), required=False)
     field_order = ["title", "kind", "publisher", "published"]
 
     def __init__(self, *args: object, source=None, **kwargs: object) -> None:
@@ -311,10 +334,10 @@ class NewSourceForm(CitingForm):
             kwargs.setdefault("initial", self.current())
         super().__init__(*args, **kwargs)
         if source is not None:  # a correction: the source's own address, author and note
-            self.fields["url"] = forms.URLField(label="Its web address", required=False, max_length=1000)
-            self.fields["author"] = forms.CharField(label="Author", required=False, max_length=300)
+            self.fields["url"] = forms.URLField(label=_("Its web address"), required=False, max_length=1000)
+            self.fields["author"] = forms.CharField(label=_("Author"), required=False, max_length=300)
             self.fields["note"] = forms.CharField(
-                label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+                label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
             )
 
     def current(self) -> dict[str, str]:
@@ -338,7 +361,7 @@ class NewSourceForm(CitingForm):
         return {k: v for k, v in proposed.items() if v != now[k]}
 
     def clean_title(self) -> str:
-        return _one_line(self.cleaned_data["title"].strip(), "Title")
+        return _one_line(self.cleaned_data["title"].strip(), _("Title"))
 
     def payload(self) -> dict[str, Any]:
         if self.source is not None:
@@ -359,12 +382,15 @@ class NewSourceForm(CitingForm):
 class PlaceCorrectionForm(CitingForm):
     """A correction to a place: its English name, region, population or a note."""
 
-    name = forms.CharField(label="Name in English", max_length=200)
+    name = forms.CharField(label=_("Name in English"), max_length=200)
     subdivision = forms.CharField(
-        label="Region code", required=False, max_length=10, help_text="Its ISO 3166-2 code, such as GB-ENG or DE-SH."
+        label=_("Region code"),
+        required=False,
+        max_length=10,
+        help_text=_("Its ISO 3166-2 code, such as GB-ENG or DE-SH."),
     )
-    population = forms.IntegerField(label="Population", required=False, min_value=0, max_value=100_000_000)
-    note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    population = forms.IntegerField(label=_("Population"), required=False, min_value=0, max_value=100_000_000)
+    note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     field_order = ["name", "subdivision", "population", "note"]
 
     def __init__(self, *args: object, place: Place, **kwargs: object) -> None:
@@ -377,7 +403,7 @@ class PlaceCorrectionForm(CitingForm):
         return {"name": p.name, "subdivision": p.subdivision, "population": p.population, "note": p.note}
 
     def clean_name(self) -> str:
-        return _one_line(self.cleaned_data["name"].strip(), "Name in English")
+        return _one_line(self.cleaned_data["name"].strip(), _("Name in English"))
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -393,18 +419,20 @@ class PlaceCorrectionForm(CitingForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not self.errors and not self.payload():
-            raise forms.ValidationError("Nothing was changed: correct at least one detail, or go back to the place.")
+            raise forms.ValidationError(
+                gettext("Nothing was changed: correct at least one detail, or go back to the place.")
+            )
         return cleaned
 
 
 class AssociationForm(CitingForm):
     """A new association, or a correction to one (only what differs goes in the payload)."""
 
-    name = forms.CharField(label="Name of the association", max_length=300)
-    website = forms.URLField(label="Its website", required=False, max_length=200, assume_scheme="https")
-    meeting_place = forms.CharField(label="Where it meets", required=False, max_length=300)
+    name = forms.CharField(label=_("Name of the association"), max_length=300)
+    website = forms.URLField(label=_("Its website"), required=False, max_length=200, assume_scheme="https")
+    meeting_place = forms.CharField(label=_("Where it meets"), required=False, max_length=300)
     description = forms.CharField(
-        label="About it", required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("About it"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
     field_order = ["name", "website", "meeting_place", "description"]
 
@@ -421,10 +449,10 @@ class AssociationForm(CitingForm):
         return {"name": a.name, "website": a.website, "meeting_place": a.meeting_place, "description": a.description}
 
     def clean_name(self) -> str:
-        return _one_line(self.cleaned_data["name"].strip(), "Name of the association")
+        return _one_line(self.cleaned_data["name"].strip(), _("Name of the association"))
 
     def clean_meeting_place(self) -> str:
-        return _one_line(self.cleaned_data["meeting_place"].strip(), "Where it meets")
+        return _one_line(self.cleaned_data["meeting_place"].strip(), _("Where it meets"))
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -436,9 +464,9 @@ class AssociationForm(CitingForm):
 class DecisionForm(ErrorSummaryMixin, forms.Form):
     """A moderator's decision on a proposal."""
 
-    decision = ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.HiddenInput)
+    decision = ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Reason (the proposer is told; required to reject)",
+        label=_("Reason (the proposer is told; required to reject)"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -447,5 +475,5 @@ class DecisionForm(ErrorSummaryMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Say why you reject it: the proposer is told.")
+            self.add_error("reason", gettext("Say why you reject it: the proposer is told."))
         return cleaned

@@ -11,26 +11,28 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class ProposalKind(models.TextChoices):
-    LINK_NEW = "link_new", "a new link"
-    LINK_CHANGE = "link_change", "a correction to a link"
-    LINK_REMOVE = "link_remove", "removing a link"
-    EVENT_NEW = "event_new", "a new status change"
-    EVENT_CHANGE = "event_change", "a correction to a status change"
-    SOURCE_NEW = "source_new", "a new source"
-    SOURCE_CHANGE = "source_change", "a correction to a source"
-    PLACE_CHANGE = "place_change", "a correction to a place"
-    ASSOCIATION_NEW = "association_new", "a new association"
-    ASSOCIATION_CHANGE = "association_change", "a correction to an association"
+    LINK_NEW = "link_new", _("a new link")
+    LINK_CHANGE = "link_change", _("a correction to a link")
+    LINK_REMOVE = "link_remove", _("removing a link")
+    EVENT_NEW = "event_new", _("a new status change")
+    EVENT_CHANGE = "event_change", _("a correction to a status change")
+    SOURCE_NEW = "source_new", _("a new source")
+    SOURCE_CHANGE = "source_change", _("a correction to a source")
+    PLACE_CHANGE = "place_change", _("a correction to a place")
+    ASSOCIATION_NEW = "association_new", _("a new association")
+    ASSOCIATION_CHANGE = "association_change", _("a correction to an association")
 
 
 class ProposalStatus(models.TextChoices):
-    PENDING = "pending", "waiting for review"
-    APPROVED = "approved", "approved"
-    REJECTED = "rejected", "rejected"
-    WITHDRAWN = "withdrawn", "withdrawn by the proposer"
+    PENDING = "pending", _("waiting for review")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn by the proposer")
 
 
 class Proposal(models.Model):
@@ -45,7 +47,7 @@ class Proposal(models.Model):
     # The proposed values, as the form gave them (plain JSON), and a one-line description.
     payload = models.JSONField(default=dict)
     summary = models.CharField(max_length=300)
-    reason = models.TextField(blank=True, help_text="Why the change is right, in the proposer's words.")
+    reason = models.TextField(blank=True, help_text=_("Why the change is right, in the proposer's words."))
     # Its source: one of a registry source, a web address or document, or a first-hand statement.
     source = models.ForeignKey("sources.Source", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_note = models.CharField(max_length=1000, blank=True)
@@ -105,4 +107,4 @@ class Proposal(models.Model):
             return str(self.source)
         if self.source_note:
             return self.source_note
-        return f"First-hand: {self.first_hand}"
+        return gettext("First-hand: %(statement)s") % {"statement": self.first_hand}

@@ -10,6 +10,7 @@ from functools import cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, ngettext
 
 from accounts.policy import Action, _protected, can, roles_of
 
@@ -32,8 +33,8 @@ def role_allows_it(submission: Submission) -> str | None:
     if can(submission.user, submission.direct_action, submission.target):
         return None
     if _protected(submission.target):
-        return "This link is protected: a moderator reviews every change to it."
-    return "Changes from contributors are reviewed by a moderator before they appear."
+        return gettext("This link is protected: a moderator reviews every change to it.")
+    return gettext("Changes from contributors are reviewed by a moderator before they appear.")
 
 
 def first_edits(submission: Submission) -> str | None:
@@ -48,7 +49,11 @@ def first_edits(submission: Submission) -> str | None:
     made = Proposal.objects.filter(proposer=submission.user, status=ProposalStatus.APPROVED).count()
     wanted = settings.FIRST_EDITS_REVIEWED
     if made < wanted:
-        return f"The first {wanted} changes of every new editor are reviewed by a moderator."
+        return ngettext(
+            "The first %(count)d change of every new editor is reviewed by a moderator.",
+            "The first %(count)d changes of every new editor are reviewed by a moderator.",
+            wanted,
+        ) % {"count": wanted}
     return None
 
 

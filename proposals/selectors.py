@@ -5,32 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Proposal, ProposalStatus
 
 LABELS = {
-    "name": "Name",
-    "kind": "Kind",
-    "first_contact": "First contact",
-    "agreement": "Agreement signed",
-    "endorsing_body": "Endorsed by",
-    "purposes": "Purposes",
-    "description": "Description",
-    "date": "Date",
-    "status": "Status",
-    "reason": "Reason",
-    "deciding_body": "Who decided",
-    "decision_note": "How it was decided",
-    "why": "Why remove it",
-    "places": "Places",
-    "title": "Title",
-    "publisher": "Publisher",
-    "published": "Published",
-    "url": "Web address",
-    "document": "Document",
-    "population": "Population",
-    "subdivision": "Region",
-    "note": "Note",
+    "name": _("Name"),
+    "kind": _("Kind"),
+    "first_contact": _("First contact"),
+    "agreement": _("Agreement signed"),
+    "endorsing_body": _("Endorsed by"),
+    "purposes": _("Purposes"),
+    "description": _("Description"),
+    "date": _("Date"),
+    "status": _("Status"),
+    "reason": _("Reason"),
+    "deciding_body": _("Who decided"),
+    "decision_note": _("How it was decided"),
+    "why": _("Why remove it"),
+    "places": _("Places"),
+    "title": _("Title"),
+    "publisher": _("Publisher"),
+    "published": _("Published"),
+    "url": _("Web address"),
+    "document": _("Document"),
+    "population": _("Population"),
+    "subdivision": _("Region"),
+    "note": _("Note"),
 }
 
 
@@ -71,6 +73,10 @@ def proposal_rows(proposal: Proposal) -> list[tuple[str, str, str]]:
 
             proposed = ", ".join(str(p) for p in Place.objects.filter(pk__in=proposed))
         now = "" if key in ("why", "places") else _current_value(target, key)
+        if key == "status":  # the status in words, in the reader's language
+            from links.models import LinkStatus
+
+            now, proposed = (LinkStatus(v).label if v in LinkStatus.values else v for v in (now, proposed))
         shown = [", ".join(v) if isinstance(v, list) else ("" if v is None else str(v)) for v in (now, proposed)]
         rows.append((LABELS.get(key, key.replace("_", " ").capitalize()), shown[0], shown[1]))
     return rows
@@ -90,7 +96,7 @@ def proposals_for_export(user: object) -> list[dict[str, Any]]:
             "first_hand": proposal.first_hand,
             "status": proposal.get_status_display(),
             "decided_at": proposal.decided_at,
-            "decided_by": "a moderator" if proposal.decided_by_id else "",
+            "decided_by": gettext("a moderator") if proposal.decided_by_id else "",
             "moderators_reason": proposal.decision_reason,
         }
         for proposal in Proposal.objects.filter(proposer=user).select_related("source").order_by("created_at", "id")

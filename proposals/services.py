@@ -17,7 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.policy import Action, authorize, roles_of
 from audit.models import ChangeRecord, PrivilegedKind
@@ -71,7 +72,7 @@ def change_submit(
     """Apply a change now if the review rules allow it, else keep it for a moderator."""
     authorize(actor, Action.PROPOSE)
     if kind not in KINDS:
-        raise ValidationError(f"There is no kind of change called {kind!r}.")
+        raise ValidationError(gettext("There is no kind of change called %(kind)r.") % {"kind": kind})
     problem = citing.problem()
     if problem:
         raise ValidationError({"source": problem})
@@ -113,7 +114,10 @@ def _pending(proposal: Proposal) -> Proposal:
     """The proposal, locked, if it still waits; a decision already made is never made twice."""
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != ProposalStatus.PENDING:
-        raise ValidationError(f"This proposal was already {locked.get_status_display()}; nothing was changed.")
+        raise ValidationError(
+            gettext("This proposal was already %(status)s; nothing was changed.")
+            % {"status": locked.get_status_display()}
+        )
     return locked
 
 
@@ -127,11 +131,11 @@ def proposal_approve(*, actor: Actor, proposal: Proposal, note: str = "") -> Pro
     authorize(actor, Action.MODERATE)
     proposal = _pending(proposal)
     if proposal.proposer_id == getattr(actor.user, "pk", None) and not roles_of(actor.user).admin:
-        raise PermissionDenied("Another moderator must review your own proposal.")
+        raise PermissionDenied(gettext("Another moderator must review your own proposal."))
     citing = Citing(proposal.source, proposal.source_note, proposal.first_hand)
     target = proposal.target
     if proposal.target_type_id is not None and target is None:
-        raise ValidationError("The record this proposal changes no longer exists.")
+        raise ValidationError(gettext("The record this proposal changes no longer exists."))
     with _provenance_of(citing, proposal.reason, proposal_id=proposal.pk):
         KINDS[proposal.kind].apply(actor, target, proposal.payload, citing, proposal.target_version)
     proposal.applied_change = ChangeRecord.objects.filter(version__proposal=proposal).order_by("id").first()
@@ -146,7 +150,7 @@ def proposal_approve(*, actor: Actor, proposal: Proposal, note: str = "") -> Pro
 def proposal_reject(*, actor: Actor, proposal: Proposal, reason: str) -> Proposal:
     authorize(actor, Action.MODERATE)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the proposal is rejected: the proposer is told."})
+        raise ValidationError({"reason": gettext("Say why the proposal is rejected: the proposer is told.")})
     proposal = _pending(proposal)
     proposal.status = ProposalStatus.REJECTED
     proposal.decided_by, proposal.decided_at, proposal.decision_reason = actor.user, timezone.now(), reason.strip()
@@ -159,7 +163,7 @@ def proposal_reject(*, actor: Actor, proposal: Proposal, reason: str) -> Proposa
 def proposal_withdraw(*, actor: Actor, proposal: Proposal) -> Proposal:
     """The proposer takes back a proposal that still waits."""
     if actor.user is None or proposal.proposer_id != actor.user.pk:
-        raise PermissionDenied("Only the person who made a proposal can withdraw it.")
+        raise PermissionDenied(gettext("Only the person who made a proposal can withdraw it."))
     proposal = _pending(proposal)
     proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, timezone.now()
     proposal.save(update_fields=["status", "decided_at"])
@@ -170,7 +174,7 @@ def _log_and_tell(actor: Actor, proposal: Proposal) -> None:
     privileged_action_log(
         actor=actor,
         kind=PrivilegedKind.MODERATION,
-        summary=f"Proposal {proposal.pk} {proposal.get_status_display()}: {proposal.summary}"[:300],
+        summary=f"Proposal {proposal.pk} {proposal.status}: {proposal.summary}"[:300],
         subject_user_id=proposal.proposer_id,
         target=proposal,
         reason=proposal.decision_reason,
@@ -179,21 +183,27 @@ def _log_and_tell(actor: Actor, proposal: Proposal) -> None:
 
 
 def _tell_proposer(proposal_id: int) -> None:
-    """Email the proposer the decision (after it is committed: no email about a decision undone)."""
+    """Email the proposer the decision (after it is committed: no email about a decision undone).
+
+    In the site's own language, not the deciding moderator's: accounts do not record a preferred
+    language yet."""
     proposal = Proposal.objects.select_related("proposer").get(pk=proposal_id)
     address = proposal.proposer.email
     if not address or not proposal.proposer.is_active:
         return
-    if proposal.status == ProposalStatus.APPROVED:
-        subject = "Your proposal was approved"
-        outcome = "A moderator approved it, and the change is now on the hub."
-    else:
-        subject = "Your proposal was not accepted"
-        outcome = f"A moderator did not accept it, for this reason:\n\n{proposal.decision_reason}"
-    page = f"{settings.SITE_URL}/proposals/{proposal.pk}/"
-    send_mail(
-        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-        f"You proposed: {proposal.summary}\n\n{outcome}\n\nSee it on the hub: {page}\n",
-        None,
-        [address],
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        if proposal.status == ProposalStatus.APPROVED:
+            subject = gettext("Your proposal was approved")
+            outcome = gettext("A moderator approved it, and the change is now on the hub.")
+        else:
+            subject = gettext("Your proposal was not accepted")
+            outcome = gettext("A moderator did not accept it, for this reason:\n\n%(reason)s") % {
+                "reason": proposal.decision_reason
+            }
+        page = f"{settings.SITE_URL}/proposals/{proposal.pk}/"
+        body = gettext("You proposed: %(summary)s\n\n%(outcome)s\n\nSee it on the hub: %(page)s\n") % {
+            "summary": proposal.summary,
+            "outcome": outcome,
+            "page": page,
+        }
+    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [address])

@@ -14,12 +14,14 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.policy import Action, can, roles_of
 from audit.services import Actor
 from core.ratelimit import consume, wait_in_words
 from links.models import Link, StatusEvent
+from places.local_names import local_names_prefetch
 from proposals import forms as proposal_forms
 from proposals.models import Proposal, ProposalKind, ProposalStatus
 from proposals.selectors import pending_proposals, proposal_rows, proposals_of
@@ -39,8 +41,10 @@ def _may_propose(request: HttpRequest) -> HttpResponse | None:
     if roles_of(request.user).signed_in:
         return _refusal(
             request,
-            "Confirm your email address first: follow the link in the email we sent you. "
-            "Your account page can send it again.",
+            gettext(
+                "Confirm your email address first: follow the link in the email we sent you. "
+                "Your account page can send it again."
+            ),
         )
     return redirect_to_login(request.get_full_path())
 
@@ -51,8 +55,11 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
         return None
     response = _refusal(
         request,
-        f"You have sent many proposals in a short time. Please wait {wait_in_words(wait)} and send it again; "
-        "nothing was lost from the registry.",
+        gettext(
+            "You have sent many proposals in a short time. Please wait %(wait)s and send it again; "
+            "nothing was lost from the registry."
+        )
+        % {"wait": wait_in_words(wait)},
         status=429,
     )
     response["Retry-After"] = str(wait)
@@ -99,12 +106,13 @@ def _propose(
                     form.add_error(field if field in form.fields else None, problem)
         else:
             if submitted.applied:
-                messages.success(request, "Thank you: your change is on the hub now.")
+                messages.success(request, gettext("Thank you: your change is on the hub now."))
                 record = submitted.record
                 return HttpResponseRedirect(record.get_absolute_url() if hasattr(record, "get_absolute_url") else back)
             messages.success(
                 request,
-                "Thank you. A moderator will review your proposal; we will email you when they have. "
+                gettext("Thank you. A moderator will review your proposal; we will email you when they have.")
+                + " "
                 + " ".join(submitted.proposal.review_reasons),
             )
             return redirect("proposals:detail", pk=submitted.proposal.pk)
@@ -114,7 +122,8 @@ def _propose(
 
 
 def _link(pk: int) -> Link:
-    return get_object_or_404(Link.objects.prefetch_related("purposes", "parties__place"), pk=pk)
+    links = Link.objects.prefetch_related("purposes", "parties__place", *local_names_prefetch("parties__place"))
+    return get_object_or_404(links, pk=pk)
 
 
 def propose_link_change(request: HttpRequest, pk: int) -> HttpResponse:
@@ -124,8 +133,8 @@ def propose_link_change(request: HttpRequest, pk: int) -> HttpResponse:
         kind=ProposalKind.LINK_CHANGE,
         make_form=lambda data: proposal_forms.LinkCorrectionForm(data, link=link),
         target=link,
-        heading=f"Correct the details of {link.title}",
-        intro="Change what is wrong or missing, and say where it comes from.",
+        heading=gettext("Correct the details of %(record)s") % {"record": link.display_title},
+        intro=gettext("Change what is wrong or missing, and say where it comes from."),
         back=link.get_absolute_url(),
         expected_version=lambda form: form.cleaned_data.get("version"),
     )
@@ -138,8 +147,8 @@ def propose_status_change(request: HttpRequest, pk: int) -> HttpResponse:
         kind=ProposalKind.EVENT_NEW,
         make_form=lambda data: proposal_forms.StatusChangeForm(data),
         target=link,
-        heading=f"Report a change of status of {link.title}",
-        intro="For example a council's decision to pause, end or renew the link, with its date and source.",
+        heading=gettext("Report a change of status of %(link)s") % {"link": link.display_title},
+        intro=gettext("For example a council's decision to pause, end or renew the link, with its date and source."),
         back=link.get_absolute_url(),
     )
 
@@ -151,8 +160,9 @@ def propose_event_correction(request: HttpRequest, pk: int) -> HttpResponse:
         kind=ProposalKind.EVENT_CHANGE,
         make_form=lambda data: proposal_forms.StatusChangeForm(data, event=event),
         target=event,
-        heading=f"Correct a status change of {event.link.title}",
-        intro=f"The record: {event.get_status_display()} on {event.when}.",
+        heading=gettext("Correct a status change of %(link)s") % {"link": event.link.display_title},
+        intro=gettext("The record: %(status)s on %(date)s.")
+        % {"status": event.get_status_display(), "date": event.when},
         back=event.link.get_absolute_url(),
     )
 
@@ -164,9 +174,11 @@ def propose_link_removal(request: HttpRequest, pk: int) -> HttpResponse:
         kind=ProposalKind.LINK_REMOVE,
         make_form=lambda data: proposal_forms.RemovalForm(data),
         target=link,
-        heading=f"Ask for {link.title} to be removed",
-        intro="Only for a link that never existed or is recorded twice. A link that has ended stays, with its "
-        "end as a status change: report that instead.",
+        heading=gettext("Ask for %(link)s to be removed") % {"link": link.display_title},
+        intro=gettext(
+            "Only for a link that never existed or is recorded twice. A link that has ended stays, with its "
+            "end as a status change: report that instead."
+        ),
         back=link.get_absolute_url(),
     )
 
@@ -177,8 +189,8 @@ def propose_link(request: HttpRequest) -> HttpResponse:
         kind=ProposalKind.LINK_NEW,
         make_form=lambda data: proposal_forms.NewLinkForm(data),
         target=None,
-        heading="Add a link that is missing",
-        intro="Two places that are twinned, partnered or linked in friendship, and where that is recorded.",
+        heading=gettext("Add a link that is missing"),
+        intro=gettext("Two places that are twinned, partnered or linked in friendship, and where that is recorded."),
         back="/search",
     )
 
@@ -189,8 +201,8 @@ def propose_source(request: HttpRequest) -> HttpResponse:
         kind=ProposalKind.SOURCE_NEW,
         make_form=lambda data: proposal_forms.NewSourceForm(data),
         target=None,
-        heading="Add a source",
-        intro="A document, web page or dataset that facts in the registry can cite.",
+        heading=gettext("Add a source"),
+        intro=gettext("A document, web page or dataset that facts in the registry can cite."),
         back="/sources/",
     )
 
@@ -204,8 +216,8 @@ def propose_source_change(request: HttpRequest, pk: int) -> HttpResponse:
         kind=ProposalKind.SOURCE_CHANGE,
         make_form=lambda data: proposal_forms.NewSourceForm(data, source=source),
         target=source,
-        heading=f"Correct the source {source}",
-        intro="Change what is wrong or missing, and say where the correction comes from.",
+        heading=gettext("Correct the source %(source)s") % {"source": source},
+        intro=gettext("Change what is wrong or missing, and say where the correction comes from."),
         back=source.get_absolute_url(),
         expected_version=lambda form: source.version,
     )
@@ -220,8 +232,8 @@ def propose_place_change(request: HttpRequest, pk: int) -> HttpResponse:
         kind=ProposalKind.PLACE_CHANGE,
         make_form=lambda data: proposal_forms.PlaceCorrectionForm(data, place=place),
         target=place,
-        heading=f"Correct the details of {place}",
-        intro="Change what is wrong or missing, and say where the correction comes from.",
+        heading=gettext("Correct the details of %(record)s") % {"record": place},
+        intro=gettext("Change what is wrong or missing, and say where the correction comes from."),
         back=place.get_absolute_url(),
         expected_version=lambda form: place.version,
     )
@@ -235,9 +247,11 @@ def propose_association(request: HttpRequest, pk: int) -> HttpResponse:
         kind=ProposalKind.ASSOCIATION_NEW,
         make_form=lambda data: proposal_forms.AssociationForm(data),
         target=link,
-        heading=f"Add the association that runs {link.title}",
-        intro="Its name, website and where it meets. Contact details are added later by its own editors, "
-        "and stay private unless they choose to publish them.",
+        heading=gettext("Add the association that runs %(link)s") % {"link": link.display_title},
+        intro=gettext(
+            "Its name, website and where it meets. Contact details are added later by its own editors, "
+            "and stay private unless they choose to publish them."
+        ),
         back=link.get_absolute_url(),
     )
 
@@ -251,8 +265,8 @@ def propose_association_change(request: HttpRequest, pk: int) -> HttpResponse:
         kind=ProposalKind.ASSOCIATION_CHANGE,
         make_form=lambda data: proposal_forms.AssociationForm(data, association=association),
         target=association,
-        heading=f"Correct the details of {association}",
-        intro="Change what is wrong or missing, and say where it comes from.",
+        heading=gettext("Correct the details of %(record)s") % {"record": association},
+        intro=gettext("Change what is wrong or missing, and say where it comes from."),
         back=association.get_absolute_url(),
         expected_version=lambda form: association.version,
     )
@@ -269,7 +283,7 @@ def _may_see(request: HttpRequest, proposal: Proposal) -> bool:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal.objects.select_related("proposer", "decided_by", "source"), pk=pk)
     if not _may_see(request, proposal):
-        return _refusal(request, "Only the person who made a proposal and the moderators can see it.")
+        return _refusal(request, gettext("Only the person who made a proposal and the moderators can see it."))
     moderator = can(request.user, Action.MODERATE)
     return render(
         request,
@@ -290,23 +304,25 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal, pk=pk)
     if not can(request.user, Action.MODERATE):
-        return _refusal(request, "Only moderators review proposals.")
+        return _refusal(request, gettext("Only moderators review proposals."))
     form = proposal_forms.DecisionForm(request.POST)
     if form.is_valid():
         actor = Actor(user=request.user)
         try:
             if form.cleaned_data["decision"] == "approve":
                 proposal_approve(actor=actor, proposal=proposal, note=form.cleaned_data["reason"])
-                messages.success(request, "Approved: the change is on the hub, and the proposer has been told.")
+                messages.success(
+                    request, gettext("Approved: the change is on the hub, and the proposer has been told.")
+                )
             else:
                 proposal_reject(actor=actor, proposal=proposal, reason=form.cleaned_data["reason"])
-                messages.success(request, "Rejected: the proposer has been told why.")
+                messages.success(request, gettext("Rejected: the proposer has been told why."))
             return redirect("proposals:queue")
         except PermissionDenied as refusal:
             form.add_error(None, str(refusal))
         except ValidationError as problem:
             for message in problem.messages:
-                form.add_error(None, f"Not done: {message}")
+                form.add_error(None, gettext("Not done: %(problem)s") % {"problem": message})
     moderator = True
     return render(
         request,
@@ -334,14 +350,14 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as problem:
         messages.error(request, " ".join(problem.messages))
         return redirect("proposals:detail", pk=pk)
-    messages.success(request, "Withdrawn: the proposal will not be reviewed.")
+    messages.success(request, gettext("Withdrawn: the proposal will not be reviewed."))
     return redirect("accounts:home")
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Action.MODERATE):
-        return _refusal(request, "Only moderators review proposals.")
+        return _refusal(request, gettext("Only moderators review proposals."))
     page = Paginator(pending_proposals(), 50).get_page(request.GET.get("page"))
     return render(request, "proposals/queue.html", {"page": page})
 
