@@ -6,6 +6,8 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, CommitteeRole, Contact
 from core.antibot import HumanFormMixin
@@ -18,19 +20,21 @@ def _no_control_characters(value: str, label: str) -> str:
     """One line of text: refuse line breaks and other control characters (they have no place in a
     name, and in an email header they would be an injection)."""
     if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise forms.ValidationError(f"'{label}' must be one line of plain text, without line breaks or tabs.")
+        raise forms.ValidationError(
+            gettext("'%(label)s' must be one line of plain text, without line breaks or tabs.") % {"label": label}
+        )
     return value
 
 
 class AssociationSearchForm(ErrorSummaryMixin, OneValueEach, forms.Form):
-    q = forms.CharField(label="Association name", required=False, max_length=200)
-    country = forms.CharField(label="Runs a link with a party in", required=False, widget=FastSelect)
+    q = forms.CharField(label=_("Association name"), required=False, max_length=200)
+    country = forms.CharField(label=_("Runs a link with a party in"), required=False, widget=FastSelect)
 
     def __init__(self, *args: object, countries: list[str] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         present = set(countries or [])
         chosen = str(self.data.get("country", "")).upper()
-        self.fields["country"].widget.choices = [("", "Any country")] + [
+        self.fields["country"].widget.choices = [("", gettext("Any country"))] + [
             (code, label) for code, label in country_choices() if code in present or code == chosen
         ]
 
@@ -38,7 +42,8 @@ class AssociationSearchForm(ErrorSummaryMixin, OneValueEach, forms.Form):
         code = self.cleaned_data["country"].strip().upper()
         if code and not is_country_code(code):
             raise forms.ValidationError(
-                f"'{shown(code)}' is not a country code. Use the two-letter ISO code, such as GB, FR or RU."
+                gettext("'%(code)s' is not a country code. Use the two-letter ISO code, such as GB, FR or RU.")
+                % {"code": shown(code)}
             )
         return code
 
@@ -50,49 +55,52 @@ class ContactForm(ErrorSummaryMixin, HumanFormMixin):
     field_order = ["name", "email", "message"]
 
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=200,
         error_messages={
-            "required": "Enter your name, so the association knows who is writing.",
-            "max_length": "Your name can be at most %(limit_value)d characters (it has %(show_value)d).",
+            "required": _("Enter your name, so the association knows who is writing."),
+            "max_length": _("Your name can be at most %(limit_value)d characters (it has %(show_value)d)."),
         },
     )
     email = forms.EmailField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
-        help_text="The association replies to this address. It is not shown on the hub.",
+        help_text=_("The association replies to this address. It is not shown on the hub."),
         error_messages={
-            "required": "Enter your email address, so the association can reply.",
-            "invalid": "Enter your email address in the form name@example.org.",
-            "max_length": "An email address can be at most %(limit_value)d characters (this has %(show_value)d).",
+            "required": _("Enter your email address, so the association can reply."),
+            "invalid": _("Enter your email address in the form name@example.org."),
+            "max_length": _("An email address can be at most %(limit_value)d characters (this has %(show_value)d)."),
         },
     )
     message = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 10, "cols": 60}),
         error_messages={
-            "required": "Write your message.",
-            "max_length": "Your message can be at most %(limit_value)d characters (it has %(show_value)d). "
-            "Shorten it, or say the rest in a reply.",
+            "required": _("Write your message."),
+            "max_length": _(
+                "Your message can be at most %(limit_value)d characters (it has %(show_value)d). "
+                "Shorten it, or say the rest in a reply."
+            ),
         },
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["started"].error_messages["required"] = "Reload the page and try again."
+        self.fields["started"].error_messages["required"] = gettext("Reload the page and try again.")
+        self.fields["website"].label = gettext("Leave this field empty")  # the honeypot, for screen readers
 
     def clean_name(self) -> str:
-        return _no_control_characters(self.cleaned_data["name"], "Your name")
+        return _no_control_characters(self.cleaned_data["name"], _("Your name"))
 
 
 class ReportForm(forms.Form):
     reason = forms.CharField(
-        label="What is wrong with it (optional)",
+        label=_("What is wrong with it (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        error_messages={"max_length": "Say it in at most %(limit_value)d characters (this has %(show_value)d)."},
+        error_messages={"max_length": _("Say it in at most %(limit_value)d characters (this has %(show_value)d).")},
     )
 
 
@@ -103,6 +111,12 @@ class AssociationForm(ErrorSummaryMixin, VersionedModelForm):
     class Meta:
         model = Association
         fields = ["name", "website", "meeting_place", "description"]
+        labels = {
+            "name": _("Name"),
+            "website": _("Website"),
+            "meeting_place": _("Meeting place"),
+            "description": _("Description"),
+        }
         widgets = {"description": forms.Textarea(attrs={"rows": 6, "cols": 60})}
 
 
@@ -110,27 +124,33 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-DATE_ERRORS = {"invalid": "Enter the date as year-month-day, for example 2024-03-01."}
+DATE_ERRORS = {"invalid": _("Enter the date as year-month-day, for example 2024-03-01.")}
 
 
 class CommitteeRoleForm(ErrorSummaryMixin, forms.ModelForm):
     class Meta:
         model = CommitteeRole
         fields = ["person", "role", "title", "term_start", "term_end"]
-        labels = {"person": "Name", "title": "Title", "term_start": "Term began", "term_end": "Term ended"}
-        help_texts = {"term_end": "Leave empty while the term runs."}
+        labels = {
+            "person": _("Name"),
+            "role": _("Role"),
+            "title": _("Title"),
+            "term_start": _("Term began"),
+            "term_end": _("Term ended"),
+        }
+        help_texts = {"term_end": _("Leave empty while the term runs.")}
         widgets = {"term_start": DateInput(format="%Y-%m-%d"), "term_end": DateInput(format="%Y-%m-%d")}
         error_messages = {"term_start": DATE_ERRORS, "term_end": DATE_ERRORS}
 
     def clean_person(self) -> str:
-        return _no_control_characters(self.cleaned_data["person"], "Name")
+        return _no_control_characters(self.cleaned_data["person"], _("Name"))
 
 
 class CommitteeEndForm(ErrorSummaryMixin, forms.Form):
     term_end = forms.DateField(
-        label="Term ended on",
+        label=_("Term ended on"),
         widget=DateInput(format="%Y-%m-%d"),
-        error_messages=DATE_ERRORS | {"required": "Enter the date the term ended."},
+        error_messages=DATE_ERRORS | {"required": _("Enter the date the term ended.")},
     )
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -143,7 +163,8 @@ class CommitteeEndForm(ErrorSummaryMixin, forms.Form):
         end = self.cleaned_data["term_end"]
         if end < self.committee_role.term_start:
             raise forms.ValidationError(
-                f"The term cannot end before it began ({self.committee_role.term_start:%Y-%m-%d})."
+                gettext("The term cannot end before it began (%(start)s).")
+                % {"start": f"{self.committee_role.term_start:%Y-%m-%d}"}
             )
         return end
 
@@ -152,14 +173,21 @@ class ContactEditForm(ErrorSummaryMixin, VersionedModelForm):
     class Meta:
         model = Contact
         fields = ["name", "role", "email", "phone", "postal_address", "public"]
-        labels = {"public": "Show these details to everyone"}
+        labels = {
+            "name": _("Name"),
+            "role": _("Role"),
+            "email": _("Email"),
+            "phone": _("Phone"),
+            "postal_address": _("Postal address"),
+            "public": _("Show these details to everyone"),
+        }
         widgets = {"postal_address": forms.Textarea(attrs={"rows": 4, "cols": 40})}
 
     def clean_name(self) -> str:
-        return _no_control_characters(self.cleaned_data["name"], "Name")
+        return _no_control_characters(self.cleaned_data["name"], _("Name"))
 
     def clean_phone(self) -> str:
-        return _no_control_characters(self.cleaned_data["phone"], "Phone")
+        return _no_control_characters(self.cleaned_data["phone"], _("Phone"))
 
 
 class ConfirmForm(forms.Form):

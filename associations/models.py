@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.models import RegistryRecord
 from core.text import fold
@@ -24,9 +27,9 @@ class Association(RegistryRecord):
     # The name folded (case and accents), for the list's search: "Zurich" finds "Zürich".
     folded = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
     website = models.URLField(blank=True)
-    meeting_place = models.CharField(max_length=300, blank=True, help_text="Where it usually meets, in words.")
+    meeting_place = models.CharField(max_length=300, blank=True, help_text=_("Where it usually meets, in words."))
     description = models.TextField(blank=True)
-    links = models.ManyToManyField("links.Link", related_name="associations", blank=True, help_text="Links it runs.")
+    links = models.ManyToManyField("links.Link", related_name="associations", blank=True, help_text=_("Links it runs."))
     # Nothing is deleted: an association that has wound up is marked so, and history can undo it.
     removed = models.BooleanField(default=False)
 
@@ -49,17 +52,17 @@ class Association(RegistryRecord):
 
 
 def day_in_words(date: dt.date) -> str:
-    """'1 March 2024', for messages."""
-    return f"{date.day} {date:%B %Y}"
+    """'1 March 2024', for messages (the month in the language of the page)."""
+    return date_format(date, "j F Y")
 
 
 class CommitteeRoleKind(models.TextChoices):
-    CHAIR = "chair", "chair"
-    SECRETARY = "secretary", "secretary"
-    TREASURER = "treasurer", "treasurer"
-    MEMBERSHIP_SECRETARY = "membership_secretary", "membership secretary"
-    MEMBER = "member", "committee member"
-    OTHER = "other", "other"
+    CHAIR = "chair", _("chair")
+    SECRETARY = "secretary", _("secretary")
+    TREASURER = "treasurer", _("treasurer")
+    MEMBERSHIP_SECRETARY = "membership_secretary", _("membership secretary")
+    MEMBER = "member", _("committee member")
+    OTHER = "other", _("other")
 
 
 class CommitteeRole(RegistryRecord):
@@ -67,10 +70,10 @@ class CommitteeRole(RegistryRecord):
     stays, so the association's page can show its past officers as well as its current ones."""
 
     association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="committee_roles")
-    person = models.CharField(max_length=200, help_text="The person's name, as they wish it shown.")
+    person = models.CharField(max_length=200, help_text=_("The person's name, as they wish it shown."))
     role = models.CharField(max_length=24, choices=CommitteeRoleKind.choices)
     title = models.CharField(
-        max_length=200, blank=True, help_text="The role's own title, e.g. 'Vice-chair' (needed for 'other')."
+        max_length=200, blank=True, help_text=_("The role's own title, e.g. 'Vice-chair' (needed for 'other').")
     )
     term_start = models.DateField()
     term_end = models.DateField(null=True, blank=True)
@@ -83,12 +86,12 @@ class CommitteeRole(RegistryRecord):
             models.CheckConstraint(
                 condition=~Q(role=CommitteeRoleKind.OTHER) | ~Q(title=""),
                 name="committee_role_other_has_a_title",
-                violation_error_message="A role of kind 'other' needs its title, e.g. 'Vice-chair'.",
+                violation_error_message=_("A role of kind 'other' needs its title, e.g. 'Vice-chair'."),
             ),
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True) | Q(term_end__gte=F("term_start")),
                 name="committee_term_ends_after_it_starts",
-                violation_error_message="A term cannot end before it starts.",
+                violation_error_message=_("A term cannot end before it starts."),
             ),
         ]
 
@@ -104,12 +107,12 @@ class CommitteeRole(RegistryRecord):
         """The constraints' rules, said against the field to correct (forms show them there)."""
         errors = {}
         if self.role == CommitteeRoleKind.OTHER and not self.title.strip():
-            errors["title"] = "Give the role's title, e.g. 'Vice-chair': 'other' says nothing by itself."
+            errors["title"] = gettext("Give the role's title, e.g. 'Vice-chair': 'other' says nothing by itself.")
         if self.term_start and self.term_end and self.term_end < self.term_start:
-            errors["term_end"] = (
-                f"The term cannot end ({day_in_words(self.term_end)}) "
-                f"before it starts ({day_in_words(self.term_start)})."
-            )
+            errors["term_end"] = gettext("The term cannot end (%(end)s) before it starts (%(start)s).") % {
+                "end": day_in_words(self.term_end),
+                "start": day_in_words(self.term_start),
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -120,12 +123,12 @@ class Contact(RegistryRecord):
 
     association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="contacts")
     name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, blank=True, help_text="e.g. 'Secretary' or 'Membership enquiries'.")
+    role = models.CharField(max_length=200, blank=True, help_text=_("e.g. 'Secretary' or 'Membership enquiries'."))
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     postal_address = models.TextField(max_length=500, blank=True)
     public = models.BooleanField(
-        default=False, help_text="Show these details to everyone. Off: only the association's editors see them."
+        default=False, help_text=_("Show these details to everyone. Off: only the association's editors see them.")
     )
     removed = models.BooleanField(default=False)
 
@@ -136,8 +139,9 @@ class Contact(RegistryRecord):
             models.CheckConstraint(
                 condition=~Q(email="") | ~Q(phone="") | ~Q(postal_address=""),
                 name="contact_has_a_way_to_reach",
-                violation_error_message="Give at least one way to reach this contact: an email address, a phone "
-                "number or a postal address.",
+                violation_error_message=_(
+                    "Give at least one way to reach this contact: an email address, a phone number or a postal address."
+                ),
             ),
         ]
 
@@ -148,8 +152,10 @@ class Contact(RegistryRecord):
         if not (self.email or self.phone.strip() or self.postal_address.strip()):
             raise ValidationError(
                 {
-                    "email": "Give at least one way to reach this contact: an email address, a phone number or a "
-                    "postal address."
+                    "email": gettext(
+                        "Give at least one way to reach this contact: an email address, a phone number or a "
+                        "postal address."
+                    )
                 }
             )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.conf import settings
@@ -23,7 +23,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.policy import Action, authorize
 from associations.models import Association, CommitteeRole, Contact, ContactMessage, day_in_words
@@ -39,6 +40,12 @@ ASSOCIATION_FIELDS = ["name", "website", "meeting_place", "description", "remove
 COMMITTEE_FIELDS = ["person", "role", "title", "term_start", "term_end"]
 CONTACT_FIELDS = ["name", "role", "email", "phone", "postal_address", "public", "removed"]
 REPORT_SALT = "associations.report-message"
+
+
+def _english(text_of: Callable[[], str]) -> str:
+    """A label as the change log writes it: in English, whatever the page's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text_of())
 
 
 def _stripped(changes: dict[str, object]) -> dict[str, object]:
@@ -110,7 +117,10 @@ def association_link_add(*, actor: Actor, association: Association, link: Link) 
     authorize(actor, Action.EDIT, association)
     authorize(actor, Action.EDIT, link)
     if association.links.filter(pk=link.pk).exists():
-        raise ValidationError(f"{association.name} is already recorded as running {link.title}.")
+        raise ValidationError(
+            gettext("%(association)s is already recorded as running %(link)s.")
+            % {"association": association.name, "link": link.display_title}
+        )
     association.links.add(link)
     change_record(
         actor=actor,
@@ -127,7 +137,10 @@ def association_link_remove(*, actor: Actor, association: Association, link: Lin
     """Record that the association no longer runs `link` (the link itself is untouched)."""
     authorize(actor, Action.EDIT, association)
     if not association.links.filter(pk=link.pk).exists():
-        raise ValidationError(f"{association.name} is not recorded as running {link.title}.")
+        raise ValidationError(
+            gettext("%(association)s is not recorded as running %(link)s.")
+            % {"association": association.name, "link": link.display_title}
+        )
     association.links.remove(link)
     change_record(
         actor=actor,
@@ -169,7 +182,7 @@ def committee_role_add(
         actor=actor,
         action=ChangeAction.CREATE,
         target=row,
-        summary=f"Added {row.label} {row.person} to {association.name}",
+        summary=f"Added {_english(lambda: row.label)} {row.person} to {association.name}",
         changes=snapshot(row, COMMITTEE_FIELDS) | {"association": association.pk},
     )
     return row
@@ -183,7 +196,10 @@ def committee_role_end(
     authorize(actor, Action.EDIT, committee_role.association)
     if committee_role.term_end is not None:
         raise ValidationError(
-            {"term_end": f"This term already ended on {day_in_words(committee_role.term_end)}. Nothing was changed."}
+            {
+                "term_end": gettext("This term already ended on %(date)s. Nothing was changed.")
+                % {"date": day_in_words(committee_role.term_end)}
+            }
         )
     versioned_update(
         actor=actor,
@@ -191,7 +207,8 @@ def committee_role_end(
         changes={"term_end": term_end},
         fields=COMMITTEE_FIELDS,
         expected_version=expected_version,
-        summary=f"Ended the term of {committee_role.label} {committee_role.person} of {committee_role.association}",
+        summary=f"Ended the term of {_english(lambda: committee_role.label)} {committee_role.person} of "
+        f"{committee_role.association}",
     )
     return committee_role
 
@@ -256,7 +273,7 @@ def contact_remove(*, actor: Actor, contact: Contact, expected_version: int | No
     """Remove a contact: it is hidden and gets no messages, and history can bring it back."""
     authorize(actor, Action.EDIT, contact.association)
     if contact.removed:
-        raise ValidationError("This contact was already removed. Nothing was changed.")
+        raise ValidationError(gettext("This contact was already removed. Nothing was changed."))
     versioned_update(
         actor=actor,
         instance=contact,
@@ -293,7 +310,10 @@ def contact_message_send(*, association: Association, sender_name: str, sender_e
     cannot be written to, and nothing is stored.
     """
     if not can_receive_messages(association):
-        raise ValidationError(f"{association.name} has no contact address on the hub, so messages cannot be sent.")
+        raise ValidationError(
+            gettext("%(association)s has no contact address on the hub, so messages cannot be sent.")
+            % {"association": association.name}
+        )
     message = ContactMessage(
         association=association, sender_name=sender_name.strip(), sender_email=sender_email.strip(), body=body.strip()
     )
@@ -324,17 +344,22 @@ def message_for_report(token: str) -> ContactMessage:
         pk = signing.loads(token, salt=REPORT_SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
         raise ReportLinkProblem(
-            f"This report link has expired: links work for {settings.CONTACT_REPORT_DAYS} days after the message "
-            "was sent. If the message was abuse, write to the hub's moderators instead."
+            gettext(
+                "This report link has expired: links work for %(days)d days after the message "
+                "was sent. If the message was abuse, write to the hub's moderators instead."
+            )
+            % {"days": settings.CONTACT_REPORT_DAYS}
         ) from exc
     except signing.BadSignature as exc:
         raise ReportLinkProblem(
-            "This report link is not valid: it may have been copied incompletely. Copy the whole link from the "
-            "email and try again."
+            gettext(
+                "This report link is not valid: it may have been copied incompletely. Copy the whole link from the "
+                "email and try again."
+            )
         ) from exc
     message = ContactMessage.objects.select_related("association").filter(pk=pk).first()
     if message is None:
-        raise ReportLinkProblem("This report link names a message the hub no longer holds.")
+        raise ReportLinkProblem(gettext("This report link names a message the hub no longer holds."))
     return message
 
 
@@ -349,18 +374,29 @@ def contact_message_report(*, message: ContactMessage, reason: str = "") -> bool
 
 
 def _email_for(message: ContactMessage, address: str) -> EmailMessage:
+    """The email to one contact, in the site's own language (the association's, not the sender's)."""
     association = message.association
-    body = (
-        f"{message.sender_name} wrote to {association.name} through Twinning Hub:\n\n"
-        f"{message.body}\n\n"
-        "-- \n"
-        f"Reply to this email to answer {message.sender_name}: your reply goes to the address they gave, "
-        f"{message.sender_email}. The hub did not show them your address.\n\n"
-        f"If this message is spam or abuse, report it to the hub's moderators (the link works once, for "
-        f"{settings.CONTACT_REPORT_DAYS} days):\n{report_url(message)}\n"
-    )
+    names = {"sender": message.sender_name, "association": association.name}
+    with translation.override(settings.LANGUAGE_CODE):
+        body = (
+            gettext("%(sender)s wrote to %(association)s through Twinning Hub:") % names
+            + f"\n\n{message.body}\n\n-- \n"
+            + gettext(
+                "Reply to this email to answer %(sender)s: your reply goes to the address they gave, "
+                "%(address)s. The hub did not show them your address."
+            )
+            % {"sender": message.sender_name, "address": message.sender_email}
+            + "\n\n"
+            + gettext(
+                "If this message is spam or abuse, report it to the hub's moderators (the link works once, for "
+                "%(days)d days):"
+            )
+            % {"days": settings.CONTACT_REPORT_DAYS}
+            + f"\n{report_url(message)}\n"
+        )
+        subject = gettext("Message for %(association)s from %(sender)s") % names
     return EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Message for {association.name} from {message.sender_name}",
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.policy import Action, authorize, can
@@ -62,7 +64,7 @@ LIST_PAGE_SIZE = 50
 def _association_or_404(pk: int) -> Association:
     association = Association.objects.filter(pk=pk, removed=False).first()
     if association is None:
-        raise Http404("There is no association with this number in the registry.")
+        raise Http404(gettext("There is no association with this number in the registry."))
     return association
 
 
@@ -91,7 +93,7 @@ def association_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRes
     try:
         association = association_for_page(pk, today)
     except Association.DoesNotExist as exc:
-        raise Http404("There is no association with this number in the registry.") from exc
+        raise Http404(gettext("There is no association with this number in the registry.")) from exc
     if request.path != association.get_absolute_url():
         return HttpResponsePermanentRedirect(association.get_absolute_url())
     contacts = contacts_visible_to(request.user, association)
@@ -229,8 +231,14 @@ def association_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            return _saved(request, association, "Your changes to the association were saved.")
-    return _form_page(request, association, form, heading=f"Edit {association.name}", button="Save changes")
+            return _saved(request, association, gettext("Your changes to the association were saved."))
+    return _form_page(
+        request,
+        association,
+        form,
+        heading=gettext("Edit %(association)s") % {"association": association.name},
+        button=gettext("Save changes"),
+    )
 
 
 @editor_page
@@ -244,14 +252,16 @@ def committee_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            return _saved(request, association, f"{data['person']} was added to the committee.")
+            return _saved(
+                request, association, gettext("%(person)s was added to the committee.") % {"person": data["person"]}
+            )
     return _form_page(
         request,
         association,
         form,
-        heading=f"Add a committee role to {association.name}",
-        button="Add to the committee",
-        intro="Names are shown on the association's public page. Add only people who have agreed to that.",
+        heading=gettext("Add a committee role to %(association)s") % {"association": association.name},
+        button=gettext("Add to the committee"),
+        intro=gettext("Names are shown on the association's public page. Add only people who have agreed to that."),
     )
 
 
@@ -271,19 +281,23 @@ def committee_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            return _saved(request, association, f"The term of {role.person} as {role.label} was ended.")
+            return _saved(
+                request,
+                association,
+                gettext("The term of %(person)s as %(role)s was ended.") % {"person": role.person, "role": role.label},
+            )
     return _form_page(
         request,
         association,
         form,
-        heading=f"End the term of {role.person} as {role.label}",
-        button="End the term",
-        intro="The role stays on the page among past committee members.",
+        heading=gettext("End the term of %(person)s as %(role)s") % {"person": role.person, "role": role.label},
+        button=gettext("End the term"),
+        intro=gettext("The role stays on the page among past committee members."),
     )
 
 
 CONTACT_FIELDS = ("name", "role", "email", "phone", "postal_address", "public")
-CONTACT_INTRO = (
+CONTACT_INTRO = _(
     "Contact details are private unless you tick 'Show these details to everyone'. Private details are seen "
     "only by the association's editors and the hub's moderators; visitors write through the hub's form, which "
     "forwards their messages to every contact with an email address without showing it."
@@ -300,9 +314,14 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            return _saved(request, association, "The contact was added.")
+            return _saved(request, association, gettext("The contact was added."))
     return _form_page(
-        request, association, form, heading=f"Add a contact to {association.name}", button="Add", intro=CONTACT_INTRO
+        request,
+        association,
+        form,
+        heading=gettext("Add a contact to %(association)s") % {"association": association.name},
+        button=gettext("Add"),
+        intro=CONTACT_INTRO,
     )
 
 
@@ -322,8 +341,10 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            return _saved(request, association, "The contact was saved.")
-    return _form_page(request, association, form, heading="Edit a contact", button="Save", intro=CONTACT_INTRO)
+            return _saved(request, association, gettext("The contact was saved."))
+    return _form_page(
+        request, association, form, heading=gettext("Edit a contact"), button=gettext("Save"), intro=CONTACT_INTRO
+    )
 
 
 @editor_page
@@ -337,12 +358,16 @@ def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            return _saved(request, association, f"{contact.name} was removed from the contacts.")
+            return _saved(
+                request, association, gettext("%(name)s was removed from the contacts.") % {"name": contact.name}
+            )
     return _form_page(
         request,
         association,
         form,
-        heading=f"Remove {contact.name} from the contacts",
-        button="Remove",
-        intro="The contact will no longer be shown or sent messages. A moderator can bring it back from its history.",
+        heading=gettext("Remove %(name)s from the contacts") % {"name": contact.name},
+        button=gettext("Remove"),
+        intro=gettext(
+            "The contact will no longer be shown or sent messages. A moderator can bring it back from its history."
+        ),
     )
