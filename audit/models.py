@@ -10,15 +10,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ChangeAction(models.TextChoices):
-    CREATE = "create", "created"
-    UPDATE = "update", "updated"
-    RETRACT = "retract", "retracted"
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    RETRACT = "retract", _("retracted")
     # Removal is an edit: the row stays, hidden, and restoring it is another edit.
-    REMOVE = "remove", "removed"
-    RESTORE = "restore", "restored"
+    REMOVE = "remove", _("removed")
+    RESTORE = "restore", _("restored")
 
 
 class ChangeRecord(models.Model):
@@ -89,13 +90,13 @@ class Version(models.Model):
 
 
 class PrivilegedKind(models.TextChoices):
-    ROLE_GRANT = "role_grant", "role granted"
-    ROLE_REVOKE = "role_revoke", "role revoked"
-    REVERT = "revert", "change reverted"
-    MODERATION = "moderation", "proposal decided"
-    DATA_EXPORT = "data_export", "personal data exported"
-    ERASURE = "erasure", "account erased"
-    CONTACT_READ = "contact_read", "private contact details read"
+    ROLE_GRANT = "role_grant", _("role granted")
+    ROLE_REVOKE = "role_revoke", _("role revoked")
+    REVERT = "revert", _("change reverted")
+    MODERATION = "moderation", _("proposal decided")
+    DATA_EXPORT = "data_export", _("personal data exported")
+    ERASURE = "erasure", _("account erased")
+    CONTACT_READ = "contact_read", _("private contact details read")
 
 
 class PrivilegedAction(models.Model):

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import Action, authorize
 from audit.models import ChangeAction, ChangeRecord, PrivilegedKind, Version
@@ -21,7 +23,7 @@ from core.partial_dates import PartialDate
 
 # What an edit of a link may have changed besides its own columns, and how to undo those.
 NOT_REVERTIBLE = {
-    "party_role": "A change of a party's role is undone by editing the party (in the admin).",
+    "party_role": _("A change of a party's role is undone by editing the party (in the admin)."),
 }
 
 
@@ -30,7 +32,9 @@ def _record(change: ChangeRecord) -> models.Model:
     manager = getattr(model, "all_objects", model._base_manager)
     record = manager.filter(pk=change.target_id).first()
     if record is None:
-        raise ValidationError("The record this change was made to no longer exists, so there is nothing to undo.")
+        raise ValidationError(
+            gettext("The record this change was made to no longer exists, so there is nothing to undo.")
+        )
     return record
 
 
@@ -48,7 +52,10 @@ def _still_as_left(record: models.Model, changes: dict[str, list[Any]]) -> None:
     if moved:
         names = ", ".join(name.replace("_", " ") for name in moved)
         raise ValidationError(
-            f"This record was changed again since ({names}). Undo the later change first, or edit it directly."
+            gettext(
+                "This record was changed again since (%(fields)s). Undo the later change first, or edit it directly."
+            )
+            % {"fields": names}
         )
 
 
@@ -69,7 +76,9 @@ def _undo_edit(actor: Actor, record: models.Model, changes: dict[str, list[Any]]
         _undo_party_change(actor, record, changes)
         return
     if "parties" in changes:  # logged before parties kept their row: nothing exact to undo with
-        raise ValidationError("This change of a link's parties is undone by editing its parties (in the admin).")
+        raise ValidationError(
+            gettext("This change of a link's parties is undone by editing its parties (in the admin).")
+        )
     _still_as_left(record, changes)
     before = {name: values[0] for name, values in changes.items()}
     version = record.version
@@ -98,7 +107,9 @@ def _undo_edit(actor: Actor, record: models.Model, changes: dict[str, list[Any]]
         if isinstance(record, Association):
             update, keyword = association_update, "association"
         if update is None:
-            raise ValidationError(f"Changes to a {record._meta.verbose_name} cannot be undone here.")
+            raise ValidationError(
+                gettext("Changes to a %(kind)s cannot be undone here.") % {"kind": record._meta.verbose_name}
+            )
         values = {name: _python(record, name, value) for name, value in before.items()}
         update(actor=actor, expected_version=version, **{keyword: record}, **values)
 
@@ -114,7 +125,7 @@ def _undo_party_change(actor: Actor, link: models.Model, changes: dict[str, Any]
     if changes["parties"][0] is None:  # it was added: remove it
         party = Party.objects.filter(link=link, **which).first()
         if party is None:
-            raise ValidationError("That party is no longer on the link: nothing to undo.")
+            raise ValidationError(gettext("That party is no longer on the link: nothing to undo."))
         party_remove(actor=actor, party=party)
     else:  # it was removed: add it back, with its role
         if row.get("institution_id"):
@@ -139,7 +150,9 @@ def _set_removed(actor: Actor, record: models.Model, removed: bool, reason: str)
         verb = "Removed" if removed else "Restored"
         removed_set(actor=actor, instance=record, removed=removed, summary=f"{verb} {record}")
     else:
-        raise ValidationError(f"A {record._meta.verbose_name} cannot be removed; edit it instead.")
+        raise ValidationError(
+            gettext("A %(kind)s cannot be removed; edit it instead.") % {"kind": record._meta.verbose_name}
+        )
 
 
 def _undo_retraction(actor: Actor, change: ChangeRecord) -> None:
@@ -156,7 +169,9 @@ def _undo_retraction(actor: Actor, change: ChangeRecord) -> None:
         target = StatusEvent.all_objects.filter(pk=kept["status_event_id"]).first()
     source = Source.objects.filter(pk=kept.get("source_id")).first()
     if target is None or source is None:
-        raise ValidationError("The link or source this citation belonged to is gone; cite the source again by hand.")
+        raise ValidationError(
+            gettext("The link or source this citation belonged to is gone; cite the source again by hand.")
+        )
     spec = CitationSpec(
         source=source, quote=kept.get("quote", ""), claim=kept.get("claim", ""), locator=kept.get("locator", "")
     )
@@ -168,10 +183,12 @@ def change_revert(*, actor: Actor, change: ChangeRecord, reason: str) -> ChangeR
     """Undo `change` with a new change whose version names it; returns that new change."""
     authorize(actor, Action.REVERT)
     if not reason.strip():
-        raise ValidationError({"reason": "Say why you revert this change: history shows the reason to everyone."})
+        raise ValidationError(
+            {"reason": gettext("Say why you revert this change: history shows the reason to everyone.")}
+        )
     change = ChangeRecord.objects.select_for_update().get(pk=change.pk)
     if Version.objects.filter(reverts=change).exists():
-        raise ValidationError("This change has already been reverted.")
+        raise ValidationError(gettext("This change has already been reverted."))
     latest = ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first()
     with provenance(reason=reason.strip(), reverts_id=change.pk):
         if change.action == ChangeAction.RETRACT:
@@ -191,7 +208,7 @@ def change_revert(*, actor: Actor, change: ChangeRecord, reason: str) -> ChangeR
                 _undo_edit(actor, record, change.changes)
     made = ChangeRecord.objects.filter(pk__gt=latest or 0, version__reverts=change).order_by("id").first()
     if made is None:
-        raise ValidationError("There was nothing to undo: the record is already as it was before this change.")
+        raise ValidationError(gettext("There was nothing to undo: the record is already as it was before this change."))
     privileged_action_log(
         actor=actor,
         kind=PrivilegedKind.REVERT,

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.policy import Action, can
@@ -31,8 +32,8 @@ def who(change: ChangeRecord, moderator: bool) -> str:
     if change.actor_id is None:
         return change.actor_label
     if is_erased(change.actor):
-        return FORMER_MEMBER
-    return str(change.actor) if moderator else f"member {change.actor_id}"
+        return gettext(FORMER_MEMBER)
+    return str(change.actor) if moderator else gettext("member %(number)s") % {"number": change.actor_id}
 
 
 def record_history(request: HttpRequest, record: models.Model, heading: str) -> HttpResponse:
@@ -48,25 +49,27 @@ def record_history(request: HttpRequest, record: models.Model, heading: str) -> 
 
 def link_history(request: HttpRequest, pk: int) -> HttpResponse:
     from links.models import Link
+    from places.local_names import local_names_prefetch
 
-    link = Link.all_objects.prefetch_related("parties__place", "parties__institution__place").filter(pk=pk).first()
+    parties = ("parties__place", "parties__institution__place", *local_names_prefetch("parties__place"))
+    link = Link.all_objects.prefetch_related(*parties).filter(pk=pk).first()
     if link is None:
-        raise Http404("No link with this number.")
-    return record_history(request, link, f"History of {link.title}")
+        raise Http404(gettext("No link with this number."))
+    return record_history(request, link, gettext("History of %(record)s") % {"record": link.display_title})
 
 
 def place_history(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     from places.models import Place
 
     place = get_object_or_404(Place, pk=pk)
-    return record_history(request, place, f"History of {place}")
+    return record_history(request, place, gettext("History of %(record)s") % {"record": place})
 
 
 def source_history(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     from sources.models import Source
 
     source = get_object_or_404(Source, pk=pk)
-    return record_history(request, source, f"History of {source}")
+    return record_history(request, source, gettext("History of %(record)s") % {"record": source})
 
 
 def association_history(request: HttpRequest, pk: int) -> HttpResponse:
@@ -74,7 +77,7 @@ def association_history(request: HttpRequest, pk: int) -> HttpResponse:
     from associations.models import Association
 
     association = get_object_or_404(Association, pk=pk)
-    return record_history(request, association, f"History of {association}")
+    return record_history(request, association, gettext("History of %(record)s") % {"record": association})
 
 
 @login_required
@@ -89,7 +92,7 @@ def revert(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as refusal:
         return render(request, "proposals/refused.html", {"message": str(refusal)}, status=403)
     except ValidationError as problem:
-        messages.error(request, "Not reverted: " + " ".join(problem.messages))
+        messages.error(request, gettext("Not reverted: %(problems)s") % {"problems": " ".join(problem.messages)})
         return redirect(back)
-    messages.success(request, f"Reverted: {change.summary}")
+    messages.success(request, gettext("Reverted: %(summary)s") % {"summary": change.summary})
     return redirect(back)

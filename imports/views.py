@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from audit.services import Actor
@@ -38,7 +39,10 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         geonames_id = int(request.POST.get("geonames_id", ""))
     except ValueError:
-        messages.error(request, f"Choose one of the places listed for “{resolution.name}”, then press Save.")
+        messages.error(
+            request,
+            gettext("Choose one of the places listed for “%(name)s”, then press Save.") % {"name": resolution.name},
+        )
         return redirect("imports:review")
     try:
         created = resolution_choose(actor=Actor(user=request.user), resolution=resolution, geonames_id=geonames_id)
@@ -47,8 +51,12 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("imports:review")
     messages.success(
         request,
-        f"“{resolution.name}” is now {resolution.place} (GeoNames {geonames_id}); "
-        f"{created} held link{'s' if created != 1 else ''} created.",
+        ngettext(
+            "“%(name)s” is now %(place)s (GeoNames %(geonames_id)s); %(count)d held link created.",
+            "“%(name)s” is now %(place)s (GeoNames %(geonames_id)s); %(count)d held links created.",
+            created,
+        )
+        % {"name": resolution.name, "place": resolution.place, "geonames_id": geonames_id, "count": created},
     )
     return redirect("imports:review")
 
