@@ -8,6 +8,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext, gettext_lazy
 
 _SALT = "core.antibot.form-shown"
 HONEYPOT = "website"
@@ -23,9 +24,9 @@ def form_shown_problem(token: str, min_seconds: float | None = None) -> str:
     try:
         shown_at = float(signing.loads(token, salt=_SALT, max_age=24 * 3600))
     except (signing.BadSignature, TypeError, ValueError):
-        return "This form has expired or was not sent from our page. Reload the page and try again."
+        return gettext("This form has expired or was not sent from our page. Reload the page and try again.")
     if time.time() - shown_at < minimum:
-        return "That was quicker than a person can fill in the form. Wait a few seconds and send it again."
+        return gettext("That was quicker than a person can fill in the form. Wait a few seconds and send it again.")
     return ""
 
 
@@ -36,7 +37,7 @@ class HumanFormMixin(forms.Form):
     started = forms.CharField(widget=forms.HiddenInput, required=False)
     website = forms.CharField(
         required=False,
-        label="Leave this field empty",
+        label=gettext_lazy("Leave this field empty"),
         widget=forms.TextInput(attrs={"class": "hp-field", "tabindex": "-1", "autocomplete": "off"}),
     )
 

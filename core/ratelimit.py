@@ -11,6 +11,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 
 @lru_cache(maxsize=32)
@@ -54,9 +55,11 @@ def consume(scope: str, who: str, rate: str) -> int | None:
 
 
 def wait_in_words(seconds: int) -> str:
-    """'about 3 minutes': how long to wait, for a message to a person."""
+    """'about 3 minutes': how long to wait, for a message to a person (in their language)."""
     if seconds < 90:
-        return f"{seconds} seconds"
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
     if seconds < 90 * 60:
-        return f"about {round(seconds / 60)} minutes"
-    return f"about {round(seconds / 3600)} hours"
+        minutes = round(seconds / 60)
+        return ngettext("about %(n)d minute", "about %(n)d minutes", minutes) % {"n": minutes}
+    hours = round(seconds / 3600)
+    return ngettext("about %(n)d hour", "about %(n)d hours", hours) % {"n": hours}
