@@ -125,6 +125,8 @@ class Link(RegistryRecord):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = gettext_lazy("link")
+        verbose_name_plural = gettext_lazy("links")
         indexes = [
             models.Index(fields=["id"], condition=HAS_OWN_TEXT, name="link_has_own_text"),
             models.Index(fields=["began_sort", "id"], name="link_began_order"),
@@ -326,6 +328,8 @@ class StatusEvent(RegistryRecord):
 
     class Meta:
         ordering = ["link", "date", "sequence", "id"]
+        verbose_name = gettext_lazy("status change")
+        verbose_name_plural = gettext_lazy("status changes")
         indexes = [models.Index(fields=["link", "-date", "-sequence", "-id"], name="event_latest_first")]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=LinkStatus.values), name="event_status_valid"),

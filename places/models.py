@@ -55,6 +55,8 @@ class Place(RegistryRecord):
 
     class Meta:
         ordering = ["name", "country"]
+        verbose_name = gettext_lazy("place")
+        verbose_name_plural = gettext_lazy("places")
         indexes = [models.Index(Lower("name"), name="place_name_lower")]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=PlaceKind.values), name="place_kind_valid"),
@@ -162,6 +164,8 @@ class Institution(RegistryRecord):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("institution")
+        verbose_name_plural = gettext_lazy("institutions")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=InstitutionKind.values), name="institution_kind_valid"),

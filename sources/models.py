@@ -44,6 +44,8 @@ class Source(RegistryRecord):
 
     class Meta:
         ordering = ["title"]
+        verbose_name = gettext_lazy("source")
+        verbose_name_plural = gettext_lazy("sources")
         constraints = [
             precision_constraint("published", "published_precision", "source_published_precision"),
             models.CheckConstraint(condition=~models.Q(title=""), name="source_has_title"),
@@ -98,6 +100,8 @@ class Citation(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = gettext_lazy("citation")
+        verbose_name_plural = gettext_lazy("citations")
         constraints = [
             models.CheckConstraint(
                 condition=(
