@@ -314,11 +314,6 @@ def test_text_at_200_percent_neither_scrolls_sideways_nor_is_cut_off(wide_page, 
     assert not problems, "\n".join(f"{name}: {found}" for name, found in problems.items())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sign-up and sign-in use allauth's own error lists (accounts/templates/allauth/): no error "
-    "summary at the top linking to the fields yet",
-)
 def test_sign_up_errors_have_a_summary_that_leads_to_the_fields(page, transactional_db, no_minimum_fill_time):
     page.goto("/accounts/signup/")
     page.get_by_label("Email").fill("not an address")
