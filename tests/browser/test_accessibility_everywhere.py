@@ -214,6 +214,11 @@ def check_error_summary(page, *, fields: int) -> None:
         }"""
     )
     assert first, "the error summary comes before every field of the form"
+    # It takes focus when the page loads (the autofocus attribute: no script needed), so a screen
+    # reader reads it first and a keyboard user starts from it.
+    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')"), (
+        "the error summary has focus when the page loads"
+    )
     links = summary.get_by_role("link")
     assert links.count() == fields
     for i in range(fields):
