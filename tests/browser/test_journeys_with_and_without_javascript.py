@@ -214,7 +214,9 @@ def test_sign_in_with_a_wrong_password_then_the_right_one(any_page, transactiona
     page.get_by_label("Email").fill("volunteer@example.org")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_text("The email address and/or password you specified are not correct.")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text(  # the error summary, first on the page
+        "The email address and/or password you specified are not correct."
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign In")
     assert page.get_by_label("Email").input_value() == "volunteer@example.org"  # kept, not retyped
 
