@@ -126,9 +126,13 @@ def search_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def open_data(request: HttpRequest) -> HttpResponse:
-    from api.exports import LICENCE
-
-    return render(request, "links/open_data.html", {"licence": LICENCE})
+    # The data files carry the licence in English (one text for every reuser); the page reads it
+    # in the reader's language.
+    licence = gettext(
+        "Twinning Hub open data. Facts cite their sources; data imported from Wikipedia lists is CC BY-SA, "
+        "and from Wikidata CC0. Reuse the registry under the Open Database Licence (ODbL 1.0), crediting Twinning Hub."
+    )
+    return render(request, "links/open_data.html", {"licence": licence})
 
 
 @registry_cached_page(reads=())

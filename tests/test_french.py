@@ -462,3 +462,12 @@ def test_french_and_english_are_the_languages():
     assert settings.LANGUAGE_CODE == "en-gb"
     assert [code for code, _name in settings.LANGUAGES] == ["en-gb", "fr"]
     assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+
+
+def test_the_open_data_page_gives_the_licence_in_french_and_the_files_keep_it_in_english(client, db):
+    from api.exports import LICENCE
+
+    english = client.get("/open-data").content.decode()
+    assert LICENCE in english, "the page's English text is the data files' own"
+    french = client.get("/fr/open-data").content.decode()
+    assert "Données ouvertes de Twinning Hub" in french and LICENCE not in french
