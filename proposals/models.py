@@ -54,6 +54,8 @@ class Proposal(models.Model):
     first_hand = models.CharField(max_length=500, blank=True)
     # Why it waits for review (the review rules that asked for it), in plain words.
     review_reasons = models.JSONField(default=list, blank=True)
+    # The language the proposer wrote in: the decision is emailed to them in it.
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

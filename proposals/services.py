@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -96,6 +97,7 @@ def change_submit(
         source_note=citing.source_note.strip()[:1000],
         first_hand=citing.first_hand.strip()[:500],
         review_reasons=reasons,
+        language=translation.get_language() or "",
     )
     return Submitted(proposal=proposal)
 
@@ -183,15 +185,14 @@ def _log_and_tell(actor: Actor, proposal: Proposal) -> None:
 
 
 def _tell_proposer(proposal_id: int) -> None:
-    """Email the proposer the decision (after it is committed: no email about a decision undone).
-
-    In the site's own language, not the deciding moderator's: accounts do not record a preferred
-    language yet."""
+    """Email the proposer the decision (after it is committed: no email about a decision undone),
+    in the language they proposed in, not the deciding moderator's."""
     proposal = Proposal.objects.select_related("proposer").get(pk=proposal_id)
     address = proposal.proposer.email
     if not address or not proposal.proposer.is_active:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    languages = {code for code, _name in settings.LANGUAGES}
+    with translation.override(proposal.language if proposal.language in languages else settings.LANGUAGE_CODE):
         if proposal.status == ProposalStatus.APPROVED:
             subject = gettext("Your proposal was approved")
             outcome = gettext("A moderator approved it, and the change is now on the hub.")
@@ -200,7 +201,7 @@ def _tell_proposer(proposal_id: int) -> None:
             outcome = gettext("A moderator did not accept it, for this reason:\n\n%(reason)s") % {
                 "reason": proposal.decision_reason
             }
-        page = f"{settings.SITE_URL}/proposals/{proposal.pk}/"
+        page = settings.SITE_URL + reverse("proposals:detail", args=[proposal.pk])  # /fr/… in French
         body = gettext("You proposed: %(summary)s\n\n%(outcome)s\n\nSee it on the hub: %(page)s\n") % {
             "summary": proposal.summary,
             "outcome": outcome,

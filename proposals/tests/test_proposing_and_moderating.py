@@ -306,3 +306,18 @@ def test_places_and_sources_are_corrected_through_proposals_too(link, contributo
     source.refresh_from_db()
     assert (place.subdivision, place.population) == ("GB-ENG", 345000)
     assert source.publisher == "Coventry City Council"
+
+
+def test_the_decision_is_emailed_in_the_language_the_proposer_wrote_in(
+    link, contributor, moderator, client, django_capture_on_commit_callbacks
+):
+    client.force_login(contributor)
+    client.post(f"/fr/proposals/links/{link.pk}/correct", correction(link, endorsing_body="Les deux conseils"))
+    proposal = Proposal.objects.get()
+    assert proposal.language == "fr"
+    client.force_login(moderator)  # the moderator works in English
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/proposals/{proposal.pk}/decide", {"decision": "approve"})
+    email = mail.outbox[0]
+    assert "approuvée" in email.subject.lower() or "acceptée" in email.subject.lower()
+    assert f"/fr/proposals/{proposal.pk}/" in email.body
