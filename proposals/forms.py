@@ -100,6 +100,20 @@ def _date_text(value: PartialDate | None) -> str:
     return value.iso() if value else ""
 
 
+class RecordVersionMixin(forms.Form):
+    """The version of the record the form was shown with (a hidden field): a correction made from a
+    page that someone else's change has since made stale is refused, not applied over it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def set_version(self, record: object | None) -> None:
+        if record is not None:
+            self.fields["version"].initial = record.version
+
+    def shown_version(self) -> int | None:
+        return getattr(self, "cleaned_data", {}).get("version")
+
+
 class LinkCorrectionForm(CitingForm):
     """A correction to a link's own details. Only what differs from the link as it is goes in the payload."""
 
@@ -317,7 +331,7 @@ class NewLinkForm(CitingForm):
         }
 
 
-class NewSourceForm(CitingForm):
+class NewSourceForm(RecordVersionMixin, CitingForm):
     """A source to add to the registry; it cites itself (its address or where a copy is kept)."""
 
     title = forms.CharField(label=_("Title"), max_length=500)
@@ -333,6 +347,7 @@ class NewSourceForm(CitingForm):
         if source is not None:
             kwargs.setdefault("initial", self.current())
         super().__init__(*args, **kwargs)
+        self.set_version(self.source)
         if source is not None:  # a correction: the source's own address, author and note
             self.fields["url"] = forms.URLField(label=_("Its web address"), required=False, max_length=1000)
             self.fields["author"] = forms.CharField(label=_("Author"), required=False, max_length=300)
@@ -379,7 +394,7 @@ class NewSourceForm(CitingForm):
         }
 
 
-class PlaceCorrectionForm(CitingForm):
+class PlaceCorrectionForm(RecordVersionMixin, CitingForm):
     """A correction to a place: its English name, region, population or a note."""
 
     name = forms.CharField(label=_("Name in English"), max_length=200)
@@ -397,6 +412,7 @@ class PlaceCorrectionForm(CitingForm):
         self.place = place
         kwargs.setdefault("initial", self.current())
         super().__init__(*args, **kwargs)
+        self.set_version(self.place)
 
     def current(self) -> dict[str, Any]:
         p = self.place
@@ -425,7 +441,7 @@ class PlaceCorrectionForm(CitingForm):
         return cleaned
 
 
-class AssociationForm(CitingForm):
+class AssociationForm(RecordVersionMixin, CitingForm):
     """A new association, or a correction to one (only what differs goes in the payload)."""
 
     name = forms.CharField(label=_("Name of the association"), max_length=300)
@@ -441,6 +457,7 @@ class AssociationForm(CitingForm):
         if association is not None:
             kwargs.setdefault("initial", self.current())
         super().__init__(*args, **kwargs)
+        self.set_version(self.association)
 
     def current(self) -> dict[str, str]:
         a = self.association

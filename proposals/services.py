@@ -52,9 +52,12 @@ def _check_by_trial(kind: str, target: models.Model | None, payload: dict[str, A
     hears at once what is wrong (a date in the future, an event before the link began …) rather
     than weeks later from a moderator.
     """
+    # On a copy: the services set the new values (and the new version) on the object they are given,
+    # and the rollback undoes the database, not the object.
+    trial_target = type(target)._base_manager.get(pk=target.pk) if target is not None else None
     try:
         with transaction.atomic():
-            KINDS[kind].apply(Actor.system("checking a proposal"), target, payload, citing, None)
+            KINDS[kind].apply(Actor.system("checking a proposal"), trial_target, payload, citing, None)
             raise _DryRun
     except _DryRun:
         pass

@@ -219,7 +219,7 @@ def propose_source_change(request: HttpRequest, pk: int) -> HttpResponse:
         heading=gettext("Correct the source %(source)s") % {"source": source},
         intro=gettext("Change what is wrong or missing, and say where the correction comes from."),
         back=source.get_absolute_url(),
-        expected_version=lambda form: source.version,
+        expected_version=lambda form: form.shown_version(),
     )
 
 
@@ -235,7 +235,7 @@ def propose_place_change(request: HttpRequest, pk: int) -> HttpResponse:
         heading=gettext("Correct the details of %(record)s") % {"record": place},
         intro=gettext("Change what is wrong or missing, and say where the correction comes from."),
         back=place.get_absolute_url(),
-        expected_version=lambda form: place.version,
+        expected_version=lambda form: form.shown_version(),
     )
 
 
@@ -268,7 +268,7 @@ def propose_association_change(request: HttpRequest, pk: int) -> HttpResponse:
         heading=gettext("Correct the details of %(record)s") % {"record": association},
         intro=gettext("Change what is wrong or missing, and say where it comes from."),
         back=association.get_absolute_url(),
-        expected_version=lambda form: association.version,
+        expected_version=lambda form: form.shown_version(),
     )
 
 

@@ -210,8 +210,8 @@ def test_proposing_in_french_then_the_queue_and_the_proposal_page(
     assert f"Refusée{NBSP}: l’auteur de la proposition a été informé de la raison." in french(answer)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REJECTED
-    # The proposer's email and the log of privileged actions are written in the site's language.
-    assert mail.outbox[-1].subject.endswith("Your proposal was not accepted")
+    # The proposer hears in the language they proposed in; the log of privileged actions is English.
+    assert mail.outbox[-1].subject.endswith("Votre proposition n’a pas été retenue")
     assert PrivilegedAction.objects.get(kind="moderation").summary.startswith(f"Proposal {proposal.pk} rejected: ")
 
 

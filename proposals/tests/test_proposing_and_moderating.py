@@ -321,3 +321,18 @@ def test_the_decision_is_emailed_in_the_language_the_proposer_wrote_in(
     email = mail.outbox[0]
     assert "approuvée" in email.subject.lower() or "acceptée" in email.subject.lower()
     assert f"/fr/proposals/{proposal.pk}/" in email.body
+
+
+def test_a_correction_sent_from_a_page_made_stale_by_another_change_is_refused(link, moderator, client):
+    place = link.parties.first().place
+    client.force_login(moderator)
+    shown = place.version
+    fresh = {"name": place.name, "subdivision": "GB-ENG", "population": "", "note": ""} | CITING
+    assert client.post(f"/proposals/places/{place.pk}/correct", fresh | {"version": shown}).status_code == 302
+    place.refresh_from_db()
+    assert place.subdivision == "GB-ENG", "a moderator's correction applies at once"
+    stale = {"name": place.name, "subdivision": "GB-ENG", "population": "300000", "note": ""} | CITING
+    answer = client.post(f"/proposals/places/{place.pk}/correct", stale | {"version": shown})
+    assert answer.status_code == 400 and "changed by someone else" in answer.content.decode()
+    place.refresh_from_db()
+    assert place.population != 300000
