@@ -3,27 +3,15 @@ message, and the editors' forms. Every message says what to do, in plain words."
 
 from __future__ import annotations
 
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, CommitteeRole, Contact
 from core.antibot import HumanFormMixin
-from core.forms import ErrorSummaryMixin, OneValueEach, VersionedModelForm, shown
+from core.forms import ErrorSummaryMixin, OneValueEach, VersionedModelForm, one_line, shown
 from core.widgets import FastSelect
 from places.geography import country_choices, is_country_code
-
-
-def _no_control_characters(value: str, label: str) -> str:
-    """One line of text: refuse line breaks and other control characters (they have no place in a
-    name, and in an email header they would be an injection)."""
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise forms.ValidationError(
-            gettext("'%(label)s' must be one line of plain text, without line breaks or tabs.") % {"label": label}
-        )
-    return value
 
 
 class AssociationSearchForm(ErrorSummaryMixin, OneValueEach, forms.Form):
@@ -91,7 +79,7 @@ class ContactForm(ErrorSummaryMixin, HumanFormMixin):
         self.fields["website"].label = gettext("Leave this field empty")  # the honeypot, for screen readers
 
     def clean_name(self) -> str:
-        return _no_control_characters(self.cleaned_data["name"], _("Your name"))
+        return one_line(self.cleaned_data["name"], _("Your name"))
 
 
 class ReportForm(forms.Form):
@@ -143,7 +131,7 @@ class CommitteeRoleForm(ErrorSummaryMixin, forms.ModelForm):
         error_messages = {"term_start": DATE_ERRORS, "term_end": DATE_ERRORS}
 
     def clean_person(self) -> str:
-        return _no_control_characters(self.cleaned_data["person"], _("Name"))
+        return one_line(self.cleaned_data["person"], _("Name"))
 
 
 class CommitteeEndForm(ErrorSummaryMixin, forms.Form):
@@ -184,10 +172,10 @@ class ContactEditForm(ErrorSummaryMixin, VersionedModelForm):
         widgets = {"postal_address": forms.Textarea(attrs={"rows": 4, "cols": 40})}
 
     def clean_name(self) -> str:
-        return _no_control_characters(self.cleaned_data["name"], _("Name"))
+        return one_line(self.cleaned_data["name"], _("Name"))
 
     def clean_phone(self) -> str:
-        return _no_control_characters(self.cleaned_data["phone"], _("Phone"))
+        return one_line(self.cleaned_data["phone"], _("Phone"))
 
 
 class ConfirmForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
@@ -138,3 +140,13 @@ class ErrorSummaryMixin:
                     (anchor, error if named else gettext("%(label)s: %(error)s") % {"label": label, "error": error})
                 )
         return items
+
+
+def one_line(value: str, label: str) -> str:
+    """One line of text: refuse line breaks and other control characters (they have no place in a
+    name, and in an email header they would be an injection)."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise forms.ValidationError(
+            gettext("'%(label)s' must be one line of plain text, without line breaks or tabs.") % {"label": label}
+        )
+    return value

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ChoiceField, ErrorSummaryMixin, MultipleChoiceField, PartialDateField
+from core.forms import ChoiceField, ErrorSummaryMixin, MultipleChoiceField, PartialDateField, one_line
 from core.partial_dates import PartialDate
 from core.text import fold
 from links.models import Link, LinkKind, LinkStatus, Purpose, StatusEvent
@@ -18,14 +17,6 @@ from places.geography import country_choices
 from places.models import Place
 from proposals.changes import Citing
 from sources.models import SourceKind
-
-
-def _one_line(value: str, label: str) -> str:
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise forms.ValidationError(
-            gettext("'%(label)s' must be one line of plain text, without line breaks or tabs.") % {"label": label}
-        )
-    return value
 
 
 class CitingForm(ErrorSummaryMixin, forms.Form):
@@ -66,10 +57,10 @@ class CitingForm(ErrorSummaryMixin, forms.Form):
         return [field for field in self.visible_fields() if field.name not in self.CITING]
 
     def clean_source_document(self) -> str:
-        return _one_line(self.cleaned_data["source_document"].strip(), _("Or a document"))
+        return one_line(self.cleaned_data["source_document"].strip(), _("Or a document"))
 
     def clean_first_hand(self) -> str:
-        return _one_line(self.cleaned_data["first_hand"].strip(), _("Or, if you know this first-hand, how"))
+        return one_line(self.cleaned_data["first_hand"].strip(), _("Or, if you know this first-hand, how"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -149,10 +140,10 @@ class LinkCorrectionForm(CitingForm):
         }
 
     def clean_name(self) -> str:
-        return _one_line(self.cleaned_data["name"].strip(), _("Name of the link"))
+        return one_line(self.cleaned_data["name"].strip(), _("Name of the link"))
 
     def clean_endorsing_body(self) -> str:
-        return _one_line(self.cleaned_data["endorsing_body"].strip(), _("Endorsed by"))
+        return one_line(self.cleaned_data["endorsing_body"].strip(), _("Endorsed by"))
 
     def payload(self) -> dict[str, Any]:
         now = self.current()
@@ -222,10 +213,10 @@ class StatusChangeForm(CitingForm):
         self.fields["date"].error_messages["required"] = gettext("Give the date of the change (a year is enough).")
 
     def clean_deciding_body(self) -> str:
-        return _one_line(self.cleaned_data["deciding_body"].strip(), _("Who decided"))
+        return one_line(self.cleaned_data["deciding_body"].strip(), _("Who decided"))
 
     def clean_decision_note(self) -> str:
-        return _one_line(self.cleaned_data["decision_note"].strip(), _("How it was decided"))
+        return one_line(self.cleaned_data["decision_note"].strip(), _("How it was decided"))
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -376,7 +367,7 @@ class NewSourceForm(RecordVersionMixin, CitingForm):
         return {k: v for k, v in proposed.items() if v != now[k]}
 
     def clean_title(self) -> str:
-        return _one_line(self.cleaned_data["title"].strip(), _("Title"))
+        return one_line(self.cleaned_data["title"].strip(), _("Title"))
 
     def payload(self) -> dict[str, Any]:
         if self.source is not None:
@@ -419,7 +410,7 @@ class PlaceCorrectionForm(RecordVersionMixin, CitingForm):
         return {"name": p.name, "subdivision": p.subdivision, "population": p.population, "note": p.note}
 
     def clean_name(self) -> str:
-        return _one_line(self.cleaned_data["name"].strip(), _("Name in English"))
+        return one_line(self.cleaned_data["name"].strip(), _("Name in English"))
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -466,10 +457,10 @@ class AssociationForm(RecordVersionMixin, CitingForm):
         return {"name": a.name, "website": a.website, "meeting_place": a.meeting_place, "description": a.description}
 
     def clean_name(self) -> str:
-        return _one_line(self.cleaned_data["name"].strip(), _("Name of the association"))
+        return one_line(self.cleaned_data["name"].strip(), _("Name of the association"))
 
     def clean_meeting_place(self) -> str:
-        return _one_line(self.cleaned_data["meeting_place"].strip(), _("Where it meets"))
+        return one_line(self.cleaned_data["meeting_place"].strip(), _("Where it meets"))
 
     def payload(self) -> dict[str, Any]:
         data = self.cleaned_data
