@@ -141,3 +141,16 @@ def _country_choices(language: str) -> list[tuple[str, str]]:
 def country_choices() -> list[tuple[str, str]]:
     """(ISO code, name) of every country, named and sorted in the active language."""
     return _country_choices(translation.get_language() or "en")
+
+
+@cache
+def language_names() -> dict[str, str]:
+    """{"fr": "French", ...}: every language with an ISO 639-1 code, in English (pycountry)."""
+    return {lang.alpha_2: lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+
+
+def language_label(code: str) -> str:
+    """A language's name in the active language: "German", "allemand"."""
+    english = language_names().get(code, code)
+    language = _language()
+    return english if language == "en" else _iso_translations("iso639-3", language).gettext(english)

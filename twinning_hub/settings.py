@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "associations",
     "accounts",
     "proposals",
+    "matching",
     "allauth",
     "allauth.account",
     "allauth.mfa",
