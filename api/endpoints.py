@@ -558,3 +558,7 @@ def create_source(request: HttpRequest, payload: SourceIn, response: HttpRespons
 
 
 api.add_router("", router)
+
+from matching.api import router as matching_router  # noqa: E402 (it imports this module's neighbours)
+
+api.add_router("", matching_router)

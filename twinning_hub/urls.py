@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("imports/", include("imports.urls")),
     path("statistics/", include("stats.urls")),
     path("associations/", include("associations.urls")),
+    path("partners/", include("matching.urls")),
     prefix_default_language=False,
 )
 
