@@ -6,7 +6,10 @@ from core.admin_support import moderates
 
 # What a change record may hold that is personal and private: an association contact's ways of
 # being reached. Kept (a revert needs them) but never shown here.
-PRIVATE_FIELDS = {"associations.contact": {"email", "phone", "postal_address", "address"}}
+PRIVATE_FIELDS = {
+    "associations.contact": {"email", "phone", "postal_address", "address"},
+    "matching.seekingprofile": {"contact_name", "contact_email", "contact_phone"},
+}
 
 
 @admin.register(ChangeRecord)

@@ -220,7 +220,6 @@ class ProfileForm(ErrorSummaryMixin, HumanFormMixin):
         super().__init__(*args, **kwargs)
         self.fields["started"].error_messages["required"] = gettext("Reload the page and try again.")
         self.fields["website"].label = gettext("Leave this field empty")
-        self.fields["language"].choices = [(code, gettext(name)) for code, name in settings.LANGUAGES]
         self.place_candidates: list[Place] = []
 
     @staticmethod

@@ -346,6 +346,7 @@ def message_send(*, actor: Actor, introduction: Introduction, body: str) -> Intr
     only), while it is neither declined nor withdrawn and neither side has blocked the other.
     Limited to PARTNER_MESSAGE_RATE per account."""
     _signed_in_contributor(actor)
+    introduction = Introduction.objects.select_related("from_profile", "to_profile").get(pk=introduction.pk)
     sender = party_of(actor.user, introduction) if actor.user is not None else introduction.from_profile
     if sender is None:
         raise PermissionDenied(gettext("Only the two sides of an introduction can write in it."))
