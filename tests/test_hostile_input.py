@@ -42,6 +42,8 @@ from imports.models import NameResolution, Outcome
 from links.forms import SearchForm
 from links.models import Link, Party, StatusEvent
 from links.services import link_create, status_event_record
+from matching.forms import ProfileFilterForm, SuggestionFilterForm
+from matching.services import introduction_express, profile_create
 from places.models import Institution, Place
 from places.services import institution_create, place_create
 from sources.models import Citation, Source
@@ -99,6 +101,23 @@ def world(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
         NameResolution.objects.create(key="formula|GB", name=H.FORMULAS[0], country="GB", outcome=Outcome.UNMATCHED)
         staff = account_create("hostile-staff@example.org", role=Role.MODERATOR, password=None)
         _token, key = api_token_create(user=staff, name="hostile input tests")
+        seeker = account_create("hostile-seeker@example.org", password=None)
+        _token, seeker_key = api_token_create(user=seeker, name="hostile input tests")
+        hostile_profile = {"about": H.IMG, "contact_name": H.SCRIPT, "contact_email": "evil@example.org"}
+        profile = profile_create(
+            actor=Actor(user=seeker), seeker="other", name=H.SCRIPT, place=bad_town, offers=["youth"], **hostile_profile
+        )
+        partner = profile_create(
+            actor=Actor(user=account_create("hostile-partner@example.org", password=None)),
+            seeker="council",
+            name=H.IMG,
+            place=markup_town,
+            wants=["youth"],
+            **hostile_profile,
+        )
+        introduction = introduction_express(
+            actor=Actor(user=seeker), from_profile=profile, to_profile=partner, note=H.SCRIPT
+        )
         yield {
             "reg": reg,
             "evil_link": evil_link,
@@ -109,6 +128,9 @@ def world(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
             "resolution": resolution,
             "staff": staff,
             "key": key,
+            "profile": profile,
+            "introduction": introduction,
+            "seeker_key": seeker_key,
         }
         transaction.set_rollback(True)
 
@@ -201,6 +223,14 @@ QUERY_TARGETS: dict[str, dict[str, H.Kind]] = {
     "/api/v1/links/{link}": {"as_of": H.DATE, "bogus": H.LENIENT},
     "/api/v1/places/{place}": {"bogus": H.LENIENT},
     "/api/v1/sources/{source}": {"bogus": H.LENIENT},
+    "/api/v1/profiles": kinds_of(ProfileFilterForm, api=True) | API_EXTRAS,
+    "/api/v1/profiles/{profile}": {"bogus": H.LENIENT},
+}
+# Read with the API token of a profile's owner (the one who may read them).
+OWNER_QUERY_TARGETS: dict[str, dict[str, H.Kind]] = {
+    "/api/v1/profiles/{profile}/suggestions": kinds_of(SuggestionFilterForm, api=True)
+    | {name: H.LENIENT for name in H.UNKNOWN_PARAMETERS},
+    "/api/v1/introductions/{introduction}": {"bogus": H.LENIENT},
 }
 # The downloads share their page's form: each parameter gets one refused and one accepted value.
 DOWNLOADS = {
@@ -214,7 +244,13 @@ LABELS = {name: str(field.label) for name, field in SearchForm.base_fields.items
 
 
 def url_for(template: str, w: dict[str, Any]) -> str:
-    return template.format(link=w["evil_link"].pk, place=w["markup_town"].pk, source=w["evil_source"].pk)
+    return template.format(
+        link=w["evil_link"].pk,
+        place=w["markup_town"].pk,
+        source=w["evil_source"].pk,
+        profile=w["profile"].pk,
+        introduction=w["introduction"].pk,
+    )
 
 
 def check_refusal(problems: Problems, response, url: str, name: str, value: object) -> None:
@@ -284,6 +320,17 @@ def test_every_query_parameter_refuses_hostile_values_in_plain_words(client, w, 
     problems.assert_none()
 
 
+@pytest.mark.parametrize("target", OWNER_QUERY_TARGETS)
+def test_every_query_parameter_of_an_owners_read_refuses_hostile_values_in_plain_words(w, target, monkeypatch):
+    from matching import selectors
+
+    monkeypatch.setattr(selectors, "suggestions_of", lambda profile, filters, limit=20: [])
+    problems = Problems()
+    client = Client(headers={"Authorization": f"Bearer {w['seeker_key']}"})
+    throw(client, url_for(target, w), OWNER_QUERY_TARGETS[target], every_value, problems)
+    problems.assert_none()
+
+
 @pytest.mark.parametrize("target", DOWNLOADS)
 def test_downloads_refuse_what_their_page_refuses(client, w, target):
     problems = Problems()
@@ -300,7 +347,8 @@ def test_every_parameter_in_the_openapi_document_is_a_target_above(client, w):
         if not get:
             continue
         documented = {p["name"] for p in get.get("parameters", []) if p["in"] == "query"}
-        assert documented <= set(QUERY_TARGETS[target]), (target, documented - set(QUERY_TARGETS[target]))
+        targets = QUERY_TARGETS | OWNER_QUERY_TARGETS
+        assert documented <= set(targets[target]), (target, documented - set(targets[target]))
 
 
 RAW_QUERIES = [

@@ -93,9 +93,24 @@ def registry_build() -> Registry:
 
     association = association_create(actor=actor, name="Testford Twinning " + H.SCRIPT, links=[link])
     contact_add(actor=actor, association=association, name="Secretary", email="secretary@example.org")
+    from accounts.testing import account_create
+    from matching.services import profile_create
+
+    profile = profile_create(
+        actor=Actor(user=account_create("seeker@example.org")),
+        seeker="association",
+        name="Testford Seekers " + H.SCRIPT,
+        place=town,
+        offers=["youth"],
+        about=DESCRIPTION,
+        contact_name="Private Person",
+        contact_email="private@example.org",
+    )
     urls = {
         "link history": f"/links/{link.pk}/history/",
         "associations": "/associations/",
+        "partner search": "/partners/",
+        "partner profile": profile.get_absolute_url(),
         "association page": association.get_absolute_url(),
         "association contact form": f"/associations/{association.pk}/contact",
         "privacy notice": "/privacy",
@@ -205,6 +220,8 @@ PAGE_NAMES = [
     "associations",
     "association page",
     "association contact form",
+    "partner search",
+    "partner profile",
     "privacy notice",
     "home",
     "search",
@@ -263,6 +280,9 @@ SIGNED_IN_PAGES = {
     "proposals queue": lambda r: "/proposals/",
     "a proposal": lambda r: f"/proposals/{r.proposal_pk}/",
     "link history, as a moderator": lambda r: f"/links/{r.link.pk}/history/",
+    "your partner search": lambda r: "/partners/mine",
+    "make a partner profile": lambda r: "/partners/new",
+    "reports about partner profiles": lambda r: "/partners/reports/",
 }
 
 
