@@ -75,7 +75,39 @@ def test_every_kind_of_page_signed_out(page, registry):
 SIGNED_OUT_ONLY = {"sign-in", "sign-up", "password reset"}  # signed in, these send you on
 
 
-def test_every_kind_of_page_signed_in(page, registry):
+def partner_pages(contributor_email: str) -> dict[str, str]:
+    """The contributor's own partner-finding pages: a profile of theirs, its suggestions (from a
+    stand-in ranking, patched by the caller), and an introduction to the registry's profile."""
+    from django.contrib.auth import get_user_model
+
+    from matching.models import SeekingProfile
+    from matching.services import introduction_express, profile_create
+
+    contributor = get_user_model().objects.get(email=contributor_email)
+    theirs = SeekingProfile.objects.get(name__startswith="Testford Seekers")
+    mine = profile_create(
+        actor=Actor(user=contributor),
+        seeker="school",
+        name="Partnerstadt School",
+        place=theirs.place,
+        wants=["youth"],
+        contact_name="Teacher",
+        contact_email=contributor_email,
+    )
+    introduction = introduction_express(actor=Actor(user=contributor), from_profile=mine, to_profile=theirs)
+    return {
+        "contributor's partner suggestions": f"/partners/{mine.pk}/suggestions",
+        "contributor's introduction": introduction.get_absolute_url(),
+        "contributor's partner profile": mine.get_absolute_url(),
+        "contributor's profile form": f"/partners/{mine.pk}/edit",
+    }
+
+
+def test_every_kind_of_page_signed_in(page, registry, monkeypatch):
+    from matching import selectors
+    from matching.tests.conftest import fake_suggestions
+
+    monkeypatch.setattr(selectors, "suggestions_of", fake_suggestions)
     sign_in(page, "moderator@example.org")
     urls = {name: registry.urls[name] for name in PAGE_NAMES if name not in SIGNED_OUT_ONLY}
     urls |= {name: url(registry) for name, url in SIGNED_IN_PAGES.items()}
@@ -97,6 +129,7 @@ def test_every_kind_of_page_signed_in(page, registry):
             "contributor's account": "/account/",
             "contributor's proposals": "/proposals/mine",
             "contributor's proposal": f"/proposals/{registry.proposal_pk}/",
+            **partner_pages("contributor@example.org"),
         },
     )
     assert not problems, "\n\n".join(f"{name}: {report}" for name, report in problems.items())
