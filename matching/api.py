@@ -9,6 +9,7 @@ API, the pages and the change log agree.
 No `from __future__ import annotations` here: django-ninja reads the annotations.
 """
 
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -68,7 +69,7 @@ class SuggestionOut(Out):
     name: str
     country: str
     population: int
-    distance_km: float
+    distance_km: float | None = Field(description="From your place, where both have coordinates.")
     score: float
     reasons: list[str]
     profile_id: int | None = Field(description="Set when the partner has an open profile: express interest in it.")
@@ -208,8 +209,8 @@ def suggestion_out(suggestion: Suggestion) -> dict[str, Any]:
         "name": suggestion.name,
         "country": suggestion.country,
         "population": suggestion.population,
-        "distance_km": round(suggestion.distance_km, 1),
-        "score": round(suggestion.score, 4),
+        "distance_km": round(suggestion.distance_km, 1) if math.isfinite(suggestion.distance_km) else None,
+        "score": round(suggestion.score, 4) if math.isfinite(suggestion.score) else 0.0,
         "reasons": list(suggestion.reasons),
         "profile_id": suggestion.profile_id,
         "place_id": suggestion.place_id,

@@ -10,6 +10,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,8 @@ from places.geography import country_choices, country_name, is_country_code, lan
 from places.models import Institution, Place, PlaceName
 
 SEPARATORS = re.compile(r"[,;\n]+")
+# The words after /partners/<id>/ that are pages of a profile, not its name (matching.urls).
+RESERVED_SLUGS = {"edit", "status", "suggestions", "interest"}
 
 
 MAX_TEXT = 1000  # a list of codes longer than this is not one a person typed
@@ -257,7 +260,10 @@ class ProfileForm(ErrorSummaryMixin, HumanFormMixin):
         return initial
 
     def clean_name(self) -> str:
-        return one_line(self.cleaned_data["name"], str(self.fields["name"].label))
+        name = one_line(self.cleaned_data["name"], str(self.fields["name"].label))
+        if slugify(name) in RESERVED_SLUGS:  # the profile's address would be one of its own pages'
+            raise forms.ValidationError(gettext("Give a fuller name, such as the name of your town and group."))
+        return name
 
     def clean_contact_name(self) -> str:
         return one_line(self.cleaned_data["contact_name"], str(self.fields["contact_name"].label))

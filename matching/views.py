@@ -8,6 +8,7 @@ reach a page only through selectors.contacts_visible.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -241,7 +242,7 @@ def suggestion_rows(profile: SeekingProfile, suggestions: list[Suggestion]) -> l
                 "profile": partner,
                 "place": place,
                 "country": country_label(suggestion.country) if suggestion.country else "",
-                "distance": round(suggestion.distance_km),
+                "distance": round(suggestion.distance_km) if math.isfinite(suggestion.distance_km) else None,
                 "asked": asked.get(suggestion.profile_id),
             }
         )

@@ -105,6 +105,12 @@ def test_openapi_document_describes_every_endpoint(client, db):
         ("POST", "/api/v1/sources"),
         ("GET", "/api/v1/sources/{id}"),
         ("GET", "/api/v1/statistics"),
+        ("GET", "/api/v1/profiles"),
+        ("GET", "/api/v1/profiles/{id}"),
+        ("GET", "/api/v1/profiles/{id}/suggestions"),
+        ("POST", "/api/v1/profiles/{id}/interest"),
+        ("GET", "/api/v1/introductions/{id}"),
+        ("POST", "/api/v1/introductions/{id}/answer"),
     }
     link_filters = {p["name"] for p in schema["paths"]["/api/v1/links"]["get"]["parameters"]}
     from links.forms import SearchForm

@@ -116,6 +116,7 @@ def test_through_the_api(world, django_capture_on_commit_callbacks):
     suggestions = hebden.get(f"/api/v1/profiles/{world.hebden.pk}/suggestions")
     assert suggestions.status_code == 200
     assert [s["profile_id"] for s in suggestions.json()] == [world.dakar.pk]
+    assert suggestions.json()[0]["reasons"] == ["Shared themes: youth exchange.", "Both coastal."]
     assert dakar.get(f"/api/v1/profiles/{world.hebden.pk}/suggestions").status_code == 403
     assert anonymous.get(f"/api/v1/profiles/{world.hebden.pk}/suggestions").status_code == 401
 

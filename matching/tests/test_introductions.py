@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.services import Actor
 from core.versioning import EditConflict
-from matching import services
+from matching import selectors, services
 from matching.models import AbuseReport, Block, Introduction, IntroductionMessage, IntroductionStatus, ProfileStatus
 from matching.tests.conftest import DAKAR, HEBDEN
 
@@ -276,3 +276,20 @@ def test_the_list_filters_and_counts_its_queries(world, make_place, django_asser
     assert "Council 2<" not in client.get("/partners/", {"seeker": "community"}).content.decode()
     bad = client.get("/partners/", {"country": "Narnia"})
     assert bad.status_code == 400 and "is not a country we know" in bad.content.decode()
+
+
+def test_a_suggestion_without_coordinates_shows_no_distance(world, monkeypatch):
+    from dataclasses import replace
+
+    from api.tokens import api_token_create
+    from matching.tests.conftest import fake_suggestions
+
+    def without_coordinates(profile, filters, limit=20):
+        return [replace(s, distance_km=float("nan")) for s in fake_suggestions(profile, filters)]
+
+    monkeypatch.setattr(selectors, "suggestions_of", without_coordinates)
+    page = signed_in(world.hebden_owner).get(f"/partners/{world.hebden.pk}/suggestions")
+    assert page.status_code == 200 and "km away" not in page.content.decode()
+    _t, key = api_token_create(user=world.hebden_owner, name="test")
+    answer = Client(headers={"Authorization": f"Bearer {key}"}).get(f"/api/v1/profiles/{world.hebden.pk}/suggestions")
+    assert answer.status_code == 200 and answer.json()[0]["distance_km"] is None

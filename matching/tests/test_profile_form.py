@@ -59,6 +59,7 @@ BAD = [
     ("seeker", "", "Say who is seeking partners"),
     ("name", "", "Enter the name partners will see."),
     ("name", "Two\nlines", "must be one line of plain text"),
+    ("name", "Edit", "Give a fuller name"),
     ("place_name", "Atlantis", "We found no place called 'Atlantis' in United Kingdom."),
     ("place_country", "Narnia", "'Narnia' is not a country we know."),
     ("institution_name", "Hogwarts", "No organisation called 'Hogwarts' is recorded in Hebden Bridge."),
