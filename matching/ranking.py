@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils.translation import gettext, ngettext
 
 from links.models import EventCategory, LinkStatus, Party, StatusEvent
@@ -72,9 +72,9 @@ UNKNOWN_SIZE_GAP = 1.0  # an unknown population counts as ten times bigger or sm
 class Weights:
     """How much each signal counts. Tuned on one half of the places, measured on the other (docs/MATCHING.md)."""
 
-    country: float = 0.3
+    country: float = 0.075
     partners_of_partners: float = 6.0
-    further_partners: float = 1.0
+    further_partners: float = 16.0
     near_partner: float = 1.0
     neighbours_partners: float = 0.8
     activity: float = 0.1
@@ -685,6 +685,8 @@ def top_rows(scores: np.ndarray, count: int) -> np.ndarray:
 @dataclass
 class _State:
     gazetteer_key: tuple | None = None
+    gazetteer_count: int | None = None
+    gazetteer_counted_at: float | None = None
     gazetteer: GazetteerRows | None = None
     registry_key: tuple | None = None
     universe: Universe | None = None
@@ -697,8 +699,17 @@ _lock = threading.Lock()
 
 
 def _gazetteer_key() -> tuple:
-    found = GazetteerEntry.objects.aggregate(Max("geonames_id"))
-    return (GazetteerEntry.objects.count(), found["geonames_id__max"])
+    """The gazetteer's first and last GeoNames ids (two index reads): it changes only when
+    `load_gazetteer` replaces it, and a replacement with other places moves one or the other.
+    Its size is counted too, but at most every ten minutes (a count reads the whole table)."""
+    import time
+
+    ends = GazetteerEntry.objects.aggregate(Min("geonames_id"), Max("geonames_id"))
+    now = time.monotonic()
+    if _state.gazetteer_counted_at is None or now - _state.gazetteer_counted_at > 600:
+        _state.gazetteer_count = GazetteerEntry.objects.count()
+        _state.gazetteer_counted_at = now
+    return (ends["geonames_id__min"], ends["geonames_id__max"], _state.gazetteer_count)
 
 
 def _registry_key() -> tuple:
