@@ -954,7 +954,9 @@ def _number(count: float) -> str:
 
 
 def _people(count: float) -> str:
-    return _number(round(count, -2) if count >= 1000 else count)
+    """A population as people say it: 272,220 is "about 272,000", 4,480 "about 4,500"."""
+    digits = len(str(int(count)))
+    return _number(round(count, -max(0, digits - 3)) if count >= 10_000 else round(count, -2 if count >= 1000 else 0))
 
 
 def _suggestion(
