@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "accounts",
     "proposals",
     "matching",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -288,6 +290,21 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Twinning Hub <hub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# ---------------------------------------------------------------- background tasks
+# Django's tasks framework (the django-tasks backport of Django 6's django.tasks). In production
+# tasks wait in the database and `manage.py db_worker` runs them (README, "Running in production");
+# in development and tests they run at once, in the request that enqueues them.
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "immediate" if DEBUG else "database")
+if TASK_BACKEND not in ("immediate", "database"):
+    raise ImproperlyConfigured("TASK_BACKEND must be 'immediate' or 'database'.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASK_BACKEND == "immediate"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # ---------------------------------------------------------------- proposals and moderation
 # Whether a submitted change applies at once or waits for a moderator: each rule may object
