@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "proposals",
     "matching",
+    "health",
     "django_tasks",
     "django_tasks_db",
     "allauth",
