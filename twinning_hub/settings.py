@@ -307,6 +307,15 @@ TASKS = {
     }
 }
 
+# ---------------------------------------------------------------- "Is this link still active?"
+# Each link's contacts are asked when its last verification is older than VERIFICATION_EVERY_DAYS;
+# an unanswered request is sent again after VERIFICATION_RETRY_DAYS, VERIFICATION_ATTEMPTS times in
+# all, then the link is marked unverified. The emailed links work for VERIFICATION_TOKEN_DAYS.
+VERIFICATION_EVERY_DAYS = int(os.environ.get("VERIFICATION_EVERY_DAYS", "365"))
+VERIFICATION_RETRY_DAYS = int(os.environ.get("VERIFICATION_RETRY_DAYS", "14"))
+VERIFICATION_ATTEMPTS = int(os.environ.get("VERIFICATION_ATTEMPTS", "3"))
+VERIFICATION_TOKEN_DAYS = int(os.environ.get("VERIFICATION_TOKEN_DAYS", "30"))
+
 # ---------------------------------------------------------------- proposals and moderation
 # Whether a submitted change applies at once or waits for a moderator: each rule may object
 # (proposals.review). The first FIRST_EDITS_REVIEWED changes of a new editor are reviewed.
