@@ -148,13 +148,19 @@ def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     if request.path != canonical:
         return HttpResponsePermanentRedirect(canonical)
     today = dt.date.today()
+    from accounts.policy import Action, can
     from api.jsonld import link_jsonld
+    from health.selectors import HEALTH_MEANING, activities_of, link_health, timeline_with_activities
 
     context = {
         "link": link,
         "today": today,
         "status_today": status_on(link, today),
-        "timeline": timeline(link),
+        "timeline": timeline_with_activities(timeline(link), activities_of(link)),
         "jsonld": link_jsonld(link, today),
+        "health": link_health(link),
+        "health_meaning": HEALTH_MEANING,
+        "can_record": can(request.user, Action.EDIT, link),
+        "can_verify": can(request.user, Action.RECORD_DECISION, link),
     }
     return render(request, "links/link_detail.html", context)

@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("statistics/", include("stats.urls")),
     path("associations/", include("associations.urls")),
     path("partners/", include("matching.urls")),
+    path("verify/", include("health.verification_urls")),  # the links in "Is this link still active?" emails
+    path("health/", include("health.urls")),
     prefix_default_language=False,
 )
 
