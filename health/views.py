@@ -45,7 +45,7 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     if not can(request.user, Action.EDIT, link):
         return _not_allowed(request, link)
-    form = ActivityForm(request.POST or None, link=link)
+    form = ActivityForm(request.POST if request.method == "POST" else None, link=link)
     if request.method == "POST" and form.is_valid():
         try:
             activity_create(actor=Actor(user=request.user), link=link, **form.service_arguments())
@@ -69,7 +69,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     if not can(request.user, Action.EDIT, link):
         return _not_allowed(request, link)
-    form = ActivityForm(request.POST or None, link=link, activity=activity)
+    form = ActivityForm(request.POST if request.method == "POST" else None, link=link, activity=activity)
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         try:
@@ -106,7 +106,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
             "active. If you know how it stands, correct its details or report a change of its status from its page."
         )
         return render(request, "proposals/refused.html", {"message": message}, status=403)
-    form = VerifyForm(request.POST or None)
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         role = VerifierRole.MODERATOR if roles_of(request.user).trusted_everywhere else VerifierRole.COUNCIL_OFFICER
         verification_record(
