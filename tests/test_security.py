@@ -93,6 +93,11 @@ def registry_build() -> Registry:
 
     association = association_create(actor=actor, name="Testford Twinning " + H.SCRIPT, links=[link])
     contact_add(actor=actor, association=association, name="Secretary", email="secretary@example.org")
+    from health.verification import request_send, requests_create, token_for
+
+    (asked,) = requests_create(link)
+    request_send(request_id=asked.pk, attempt=1)  # the "Is this link still active?" email
+    verify_token = token_for(asked)
     from accounts.testing import account_create
     from matching.services import profile_create
 
@@ -114,6 +119,8 @@ def registry_build() -> Registry:
         "association page": association.get_absolute_url(),
         "association contact form": f"/associations/{association.pk}/contact",
         "privacy notice": "/privacy",
+        "is this link still active?": f"/verify/{verify_token}/",
+        "confirm it has paused": f"/verify/{verify_token}/paused/",
         "home": "/",
         "search": "/search?q=Testford",
         "link page": link.get_absolute_url(),
@@ -223,6 +230,8 @@ PAGE_NAMES = [
     "partner search",
     "partner profile",
     "privacy notice",
+    "is this link still active?",
+    "confirm it has paused",
     "home",
     "search",
     "link page",
