@@ -144,8 +144,9 @@ def schedule_run(now: dt.datetime | None = None) -> Round:
         asked += len(made)
         sends += [(request.pk, 1) for request in made]
     # Requests never sent (a lost enqueue, a mail server that refused): try the first email again.
+    made_now = {pk for pk, _attempt in sends}
     waiting = VerificationRequest.objects.filter(status=RequestStatus.WAITING, attempts=0)
-    sends += [(pk, 1) for pk in waiting.values_list("pk", flat=True) if (pk, 1) not in sends]
+    sends += [(pk, 1) for pk in waiting.values_list("pk", flat=True) if pk not in made_now]
 
     retry_before = now - dt.timedelta(days=settings.VERIFICATION_RETRY_DAYS)
     stale = VerificationRequest.objects.filter(status=RequestStatus.SENT, last_sent_at__lte=retry_before)
@@ -345,6 +346,11 @@ def request_for_token(token: str) -> VerificationRequest:
         raise TokenProblem(message, status=410, request=request)
     if request.status not in ANSWERABLE:
         raise TokenProblem(gettext("This link no longer works. Nothing was recorded."), status=410, request=request)
+    if request.link.removed:
+        raise TokenProblem(
+            gettext("The link this email asked about has been removed from the registry. There is nothing to do."),
+            status=410,
+        )
     return request
 
 
@@ -369,11 +375,16 @@ def answers_account():
 
     users = get_user_model()
     user = users.objects.filter(username=ANSWERS_USERNAME).first()
-    if user is None:
-        user = users(username=ANSWERS_USERNAME, email="", first_name="Verification answers")
-        user.set_unusable_password()
-        user.save()
-        EmailAddress.objects.create(user=user, email=ANSWERS_ADDRESS, verified=True, primary=False)
+    if user is not None:
+        return user
+    try:
+        with transaction.atomic():
+            user = users(username=ANSWERS_USERNAME, email="", first_name="Verification answers")
+            user.set_unusable_password()
+            user.save()
+            EmailAddress.objects.create(user=user, email=ANSWERS_ADDRESS, verified=True, primary=False)
+    except IntegrityError:  # made by a concurrent answer meanwhile
+        return users.objects.get(username=ANSWERS_USERNAME)
     return user
 
 

@@ -178,6 +178,21 @@ def test_the_command_for_cron_runs_the_schedule(twinning, clock, call_command_ou
     output = call_command_output("schedule_verifications")
     assert "Asked 2 contact(s)" in output
     assert len(mail.outbox) == 2
+    assert "Scheduling enqueued for the worker" in call_command_output("schedule_verifications", "--enqueue")
+    assert len(mail.outbox) == 2  # nothing new was due
+
+
+def test_a_link_removed_since_the_email_says_so(client, twinning, clock, actor):
+    from links.services import link_remove
+
+    verification_schedule.call()
+    message = next(m for m in mail.outbox if "Probestadt" in m.subject)
+    link_remove(actor=actor, link=twinning["link"], reason="A duplicate.")
+
+    response = client.get(links_in(message)["active"])
+
+    assert response.status_code == 410
+    assert "removed from the registry" in response.content.decode()
 
 
 # ================================================================== sending, once
@@ -364,8 +379,12 @@ def test_paused_or_ended_is_proposed_to_the_moderators_not_applied(client, asked
     verification = Verification.objects.get(link=link)
     assert (verification.answer, verification.note) == (status, "Nobody is left to run it.")
 
-    # A moderator's approval records the event, citing the contact's first-hand answer.
+    # Moderators see it in their queue, with who answered; a moderator's approval records the event,
+    # citing the contact's first-hand answer.
     moderator = account_create("moderator@example.org", role=Role.MODERATOR)
+    client.force_login(moderator)
+    queued = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    assert "Jo Secretary, Secretary of Testford Twinning Association" in queued
     proposal_approve(actor=Actor(user=moderator), proposal=proposal)
     link.refresh_from_db()
     assert link.current_status == status
