@@ -148,8 +148,11 @@ def schedule_run(now: dt.datetime | None = None) -> Round:
     waiting = VerificationRequest.objects.filter(status=RequestStatus.WAITING, attempts=0)
     sends += [(pk, 1) for pk in waiting.values_list("pk", flat=True) if pk not in made_now]
 
-    retry_before = now - dt.timedelta(days=settings.VERIFICATION_RETRY_DAYS)
-    stale = VerificationRequest.objects.filter(status=RequestStatus.SENT, last_sent_at__lte=retry_before)
+    # Sent VERIFICATION_RETRY_DAYS days ago or more, counted in days: a daily run retries on the
+    # 14th day even when the worker sent the first email a few minutes after that day's run.
+    retry_day = timezone.localdate(now) - dt.timedelta(days=settings.VERIFICATION_RETRY_DAYS - 1)
+    retry_before = timezone.make_aware(dt.datetime.combine(retry_day, dt.time.min))
+    stale = VerificationRequest.objects.filter(status=RequestStatus.SENT, last_sent_at__lt=retry_before)
     resent = 0
     for pk, attempts in stale.filter(attempts__lt=settings.VERIFICATION_ATTEMPTS).values_list("pk", "attempts"):
         sends.append((pk, attempts + 1))
