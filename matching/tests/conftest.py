@@ -1,6 +1,9 @@
 """Two communities that might meet, their owners, a stranger and a moderator: built through the
-services, as the hub builds them. Suggestions come from a stand-in ranking (the open profiles,
-in id order), so that these tests are about consent, not about ranking."""
+services, as the hub builds them. Suggestions come from the real ranking (matching.ranking) over
+these places, with their coordinates and populations: Dakar's profile is Hebden Bridge's only
+suggestion (Dakar's place has a community seeking there, so it is not offered on its own), with
+the reasons a person would read. The ranking's arrays, kept per process, are dropped before and
+after each test."""
 
 from __future__ import annotations
 
@@ -13,9 +16,8 @@ from django.core.cache import cache
 from accounts.models import Role
 from accounts.testing import account_create
 from audit.services import Actor
-from matching import selectors, services
-from matching.models import ProfileStatus, SeekingProfile
-from matching.suggestions import Suggestion
+from matching import ranking, services
+from matching.models import SeekingProfile
 
 # What must never reach the other side (or anyone else) before both accept.
 HEBDEN = {
@@ -34,28 +36,16 @@ def secrets(contacts: dict[str, str]) -> list[str]:
     return [contacts["contact_name"], contacts["contact_email"], contacts["contact_phone"]]
 
 
-def fake_suggestions(profile: SeekingProfile, filters: Any, limit: int = 20) -> list[Suggestion]:
-    rows = SeekingProfile.objects.filter(status=ProfileStatus.OPEN).exclude(pk=profile.pk).select_related("place")
-    return [
-        Suggestion(
-            score=1.0 / (n + 1),
-            name=p.name,
-            country=p.place.country,
-            latitude=0.0,
-            longitude=0.0,
-            population=p.size or 0,
-            distance_km=4321.0,
-            reasons=("Shared themes: youth exchange.", "Both coastal."),
-            profile_id=p.pk,
-            place_id=p.place_id,
-        )
-        for n, p in enumerate(rows[:limit])
-    ]
+@pytest.fixture(autouse=True)
+def _fresh_ranking():
+    """The ranking keeps its arrays per process: each test starts, and leaves, without them."""
+    ranking.forget()
+    yield
+    ranking.forget()
 
 
 @pytest.fixture(autouse=True)
-def _stand_in_ranking(monkeypatch, settings):
-    monkeypatch.setattr(selectors, "suggestions_of", fake_suggestions)
+def _settings(settings):
     settings.FORM_MIN_SECONDS = 0
     settings.API_ANON_RATE = "100000/min"
     cache.clear()
@@ -88,14 +78,24 @@ def profile_fields(place, contacts: dict[str, str], **extra: Any) -> dict[str, A
 
 @pytest.fixture
 def world(db, make_place) -> World:
-    hebden_place = make_place("Hebden Bridge", "GB", subdivision="GB-ENG", population=4500)
-    dakar_place = make_place("Dakar", "SN", population=1_000_000)
+    hebden_place = make_place(
+        "Hebden Bridge", "GB", subdivision="GB-ENG", latitude=53.742, longitude=-2.014, population=4500
+    )
+    dakar_place = make_place("Dakar", "SN", latitude=14.693, longitude=-17.447, population=1_000_000)
     hebden_owner = account_create("hebden@example.org")
     dakar_owner = account_create("dakar@example.org")
     hebden = services.profile_create(actor=Actor(user=hebden_owner), **profile_fields(hebden_place, HEBDEN))
     dakar = services.profile_create(
         actor=Actor(user=dakar_owner),
-        **profile_fields(dakar_place, DAKAR, name="Dakar Youth Football", language="fr", seeker="community"),
+        **profile_fields(
+            dakar_place,
+            DAKAR,
+            name="Dakar Youth Football",
+            language="fr",
+            seeker="community",
+            offers=["sport", "youth"],
+            wants=["culture"],
+        ),
     )
     return World(
         hebden_owner=hebden_owner,

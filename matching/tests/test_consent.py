@@ -55,7 +55,7 @@ def test_through_the_pages(world, django_capture_on_commit_callbacks):
 
     # Hebden sees its suggestions and expresses interest in Dakar.
     page = hebden.get(f"/partners/{world.hebden.pk}/suggestions").content.decode()
-    assert "Dakar Youth Football" in page and "Shared themes: youth exchange." in page
+    assert "Dakar Youth Football" in page and "Shared themes: culture and the arts, sport." in page
     assert not leaks(page, DAKAR)
     with django_capture_on_commit_callbacks(execute=True):
         response = hebden.post(f"/partners/{world.dakar.pk}/interest", {"from_profile": world.hebden.pk, "note": "Hi!"})
@@ -116,7 +116,11 @@ def test_through_the_api(world, django_capture_on_commit_callbacks):
     suggestions = hebden.get(f"/api/v1/profiles/{world.hebden.pk}/suggestions")
     assert suggestions.status_code == 200
     assert [s["profile_id"] for s in suggestions.json()] == [world.dakar.pk]
-    assert suggestions.json()[0]["reasons"] == ["Shared themes: youth exchange.", "Both coastal."]
+    assert suggestions.json()[0]["reasons"] == [
+        "Seeking partners now.",
+        "Shared themes: culture and the arts, sport.",
+        "You can both work in English, French.",
+    ]
     assert dakar.get(f"/api/v1/profiles/{world.hebden.pk}/suggestions").status_code == 403
     assert anonymous.get(f"/api/v1/profiles/{world.hebden.pk}/suggestions").status_code == 401
 

@@ -3,6 +3,8 @@ what waits for a person (on /partners/mine and in the header), and concurrent ed
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.services import Actor
 from core.versioning import EditConflict
-from matching import selectors, services
+from matching import services
 from matching.models import AbuseReport, Block, Introduction, IntroductionMessage, IntroductionStatus, ProfileStatus
 from matching.tests.conftest import DAKAR, HEBDEN
 
@@ -278,18 +280,24 @@ def test_the_list_filters_and_counts_its_queries(world, make_place, django_asser
     assert bad.status_code == 400 and "is not a country we know" in bad.content.decode()
 
 
-def test_a_suggestion_without_coordinates_shows_no_distance(world, monkeypatch):
-    from dataclasses import replace
+def suggestion_items(page: str) -> dict[str, str]:
+    """Each suggestion's list item on the suggestions page, by the name in its heading."""
+    items = page.split('<li class="suggestion">')[1:]
+    return {re.search(r"<h3>(?:<a [^>]*>)?([^<]+)<", item)[1]: item for item in items}
 
+
+def test_a_suggestion_without_coordinates_shows_no_distance(world, make_place):
     from api.tokens import api_token_create
-    from matching.tests.conftest import fake_suggestions
 
-    def without_coordinates(profile, filters, limit=20):
-        return [replace(s, distance_km=float("nan")) for s in fake_suggestions(profile, filters)]
-
-    monkeypatch.setattr(selectors, "suggestions_of", without_coordinates)
+    make_place("Nowhere Known", "FR", population=5000)  # in the registry, without coordinates
     page = signed_in(world.hebden_owner).get(f"/partners/{world.hebden.pk}/suggestions")
-    assert page.status_code == 200 and "km away" not in page.content.decode()
+    assert page.status_code == 200
+    items = suggestion_items(page.content.decode())
+    assert set(items) == {"Dakar Youth Football", "Nowhere Known"}
+    assert "km away" not in items["Nowhere Known"]
+    assert "4,547 km away" in items["Dakar Youth Football"]  # Hebden Bridge to Dakar, great circle
     _t, key = api_token_create(user=world.hebden_owner, name="test")
     answer = Client(headers={"Authorization": f"Bearer {key}"}).get(f"/api/v1/profiles/{world.hebden.pk}/suggestions")
-    assert answer.status_code == 200 and answer.json()[0]["distance_km"] is None
+    assert answer.status_code == 200
+    distances = {s["name"]: s["distance_km"] for s in answer.json()}
+    assert distances == {"Dakar Youth Football": 4546.6, "Nowhere Known": None}

@@ -76,12 +76,14 @@ SIGNED_OUT_ONLY = {"sign-in", "sign-up", "password reset"}  # signed in, these s
 
 
 def partner_pages(contributor_email: str) -> dict[str, str]:
-    """The contributor's own partner-finding pages: a profile of theirs, its suggestions (from a
-    stand-in ranking, patched by the caller), and an introduction to the registry's profile."""
+    """The contributor's own partner-finding pages: a school's profile of theirs, its suggestions
+    (from the real ranking: another school, in a place with coordinates, that offers what it wants),
+    and an introduction to the registry's profile."""
     from django.contrib.auth import get_user_model
 
     from matching.models import SeekingProfile
     from matching.services import introduction_express, profile_create
+    from places.services import place_create
 
     contributor = get_user_model().objects.get(email=contributor_email)
     theirs = SeekingProfile.objects.get(name__startswith="Testford Seekers")
@@ -94,6 +96,23 @@ def partner_pages(contributor_email: str) -> dict[str, str]:
         contact_name="Teacher",
         contact_email=contributor_email,
     )
+    lyon = place_create(
+        actor=Actor.system("browser test"),
+        name="Lyon",
+        country="FR",
+        latitude=45.76,
+        longitude=4.84,
+        population=522_000,
+    )
+    profile_create(
+        actor=Actor(user=account_create("lyon-school@example.org")),
+        seeker="school",
+        name="Collège de Lyon " + H.SCRIPT,
+        place=lyon,
+        offers=["youth"],
+        contact_name="Another Teacher",
+        contact_email="lyon-school@example.org",
+    )
     introduction = introduction_express(actor=Actor(user=contributor), from_profile=mine, to_profile=theirs)
     return {
         "contributor's partner suggestions": f"/partners/{mine.pk}/suggestions",
@@ -103,11 +122,10 @@ def partner_pages(contributor_email: str) -> dict[str, str]:
     }
 
 
-def test_every_kind_of_page_signed_in(page, registry, monkeypatch):
-    from matching import selectors
-    from matching.tests.conftest import fake_suggestions
+def test_every_kind_of_page_signed_in(page, registry):
+    from matching import ranking
 
-    monkeypatch.setattr(selectors, "suggestions_of", fake_suggestions)
+    ranking.forget()  # the ranking keeps its arrays per process: build them from this database
     sign_in(page, "moderator@example.org")
     urls = {name: registry.urls[name] for name in PAGE_NAMES if name not in SIGNED_OUT_ONLY}
     urls |= {name: url(registry) for name, url in SIGNED_IN_PAGES.items()}
@@ -123,15 +141,21 @@ def test_every_kind_of_page_signed_in(page, registry, monkeypatch):
 
     page.context.clear_cookies()
     sign_in(page, "contributor@example.org")
+    partners = partner_pages("contributor@example.org")
     problems |= check_pages(
         page,
         {
             "contributor's account": "/account/",
             "contributor's proposals": "/proposals/mine",
             "contributor's proposal": f"/proposals/{registry.proposal_pk}/",
-            **partner_pages("contributor@example.org"),
+            **partners,
         },
     )
+    # The suggestions page checked above showed a real suggestion, its reasons and its form.
+    page.goto(partners["contributor's partner suggestions"])
+    suggestion = page.locator("li.suggestion", has_text="Collège de Lyon")
+    expect(suggestion.get_by_role("listitem")).to_have_text(["Seeking partners now.", "Shared themes: youth exchange."])
+    expect(suggestion.get_by_role("button", name="Express interest")).to_be_visible()
     assert not problems, "\n\n".join(f"{name}: {report}" for name, report in problems.items())
 
 

@@ -2,7 +2,8 @@
 its profile, sees its suggestions, expresses interest; the other side sees it waiting, accepts;
 only then does each see the other's contact details. Every page on the way passes axe-core.
 
-The ranking is a stand-in (the open profiles): this journey is about the pages and consent."""
+The ranking is the real one (matching.ranking): Dakar's profile is Hebden Bridge's suggestion,
+with the reasons a person reads there."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from playwright.sync_api import expect
 
 from accounts.testing import account_create
 from audit.services import Actor
-from matching import selectors, services
-from matching.tests.conftest import DAKAR, fake_suggestions
+from matching import ranking, services
+from matching.tests.conftest import DAKAR
 from places.services import place_create
 from tests.browser.journeys import serious_violations, sign_in
 
@@ -24,11 +25,20 @@ def accessible(page) -> None:
     assert not report, f"{page.url}\n{report}"
 
 
-def test_profile_suggestions_interest_acceptance_then_contacts(page, monkeypatch, no_minimum_fill_time):
-    monkeypatch.setattr(selectors, "suggestions_of", fake_suggestions)
+@pytest.fixture(autouse=True)
+def fresh_ranking():
+    """The ranking keeps its arrays per process (the live server's thread shares them)."""
+    ranking.forget()
+    yield
+    ranking.forget()
+
+
+def test_profile_suggestions_interest_acceptance_then_contacts(page, no_minimum_fill_time):
     actor = Actor.system("browser test")
-    place_create(actor=actor, name="Hebden Bridge", country="GB", population=4500)
-    dakar_place = place_create(actor=actor, name="Dakar", country="SN", population=1_000_000)
+    place_create(actor=actor, name="Hebden Bridge", country="GB", latitude=53.742, longitude=-2.014, population=4500)
+    dakar_place = place_create(
+        actor=actor, name="Dakar", country="SN", latitude=14.693, longitude=-17.447, population=1_000_000
+    )
     account_create("hebden@example.org")
     dakar_owner = account_create("dakar@example.org")
     services.profile_create(
@@ -59,9 +69,10 @@ def test_profile_suggestions_interest_acceptance_then_contacts(page, monkeypatch
 
     # Its suggestions, with their reasons; it expresses interest in Dakar.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Suggested partners for Hebden Bridge")
-    expect(page.get_by_text("Shared themes: youth exchange.").first).to_be_visible()
-    accessible(page)
     suggestion = page.locator("li.suggestion", has_text="Dakar Youth Football")
+    expect(suggestion.get_by_role("listitem")).to_have_text(["Seeking partners now.", "Shared themes: sport."])
+    expect(suggestion).to_contain_text("4,547 km away")
+    accessible(page)
     suggestion.get_by_label("A note to them (optional)").fill("We would love to play football with you.")
     suggestion.get_by_role("button", name="Express interest").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("and Dakar Youth Football")
