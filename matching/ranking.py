@@ -382,6 +382,7 @@ class ProfileIndex:
     in_person_only: np.ndarray
     online_only: np.ndarray
     log_size: np.ndarray  # log10 of the profile's own size, NaN when not given
+    own_size: np.ndarray  # the profile's own size (pupils, members, inhabitants), 0 when not given
     languages: list[frozenset[str]]
     names: list[str]
     # Which profiles prefer, or rule out, each country and part of the world: code -> indices.
@@ -456,6 +457,7 @@ def profile_index_build(universe: Universe, profiles: Sequence[dict]) -> Profile
         in_person_only=np.array([p["mode"] == Mode.IN_PERSON for p in kept], dtype=bool),
         online_only=np.array([p["mode"] == Mode.ONLINE for p in kept], dtype=bool),
         log_size=log_size,
+        own_size=sizes.astype(np.int64),
         languages=[frozenset(p["languages"]) for p in kept],
         names=[p["name"] for p in kept],
         preferring=_by_code(kept, "preferred_countries", "preferred_regions"),
@@ -1050,7 +1052,10 @@ def _suggestion(
         country=universe.country_codes[universe.country[row]],
         latitude=float(universe.latitude[row]),
         longitude=float(universe.longitude[row]),
-        population=int(universe.population[row]),
+        # A profile's own size where it gives one (a school's pupils), else its place's people.
+        population=int(profiles.own_size[index] or universe.population[row])
+        if kind == "profile"
+        else int(universe.population[row]),
         distance_km=distance,
         reasons=tuple(reasons),
         profile_id=int(profiles.ids[index]) if kind == "profile" else None,

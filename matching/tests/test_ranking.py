@@ -190,13 +190,15 @@ def test_surprise_me_favours_parts_of_the_world_without_partners_and_says_so(tes
 
 def test_a_school_is_offered_schools_not_towns(world, actor):
     school = institution_create(actor=actor, name="Testford Academy", kind="school", place=world["testford"])
-    other_school = institution_create(actor=actor, name="Liceo Vecchiano", kind="school", place=world["vecchiano"])
+    # In Testford's twin town: a school there is a new partner for a school, whatever the towns do.
+    other_school = institution_create(actor=actor, name="Gymnasium", kind="school", place=world["probestadt"])
     mine = profile_of(world["testford"], account_create("head@example.org"), seeker="school", institution=school)
     head = account_create("preside@example.org")
-    theirs = profile_of(world["vecchiano"], head, seeker="school", institution=other_school)
+    theirs = profile_of(world["probestadt"], head, seeker="school", institution=other_school, size=800)
     council = profile_of(world["seaville"], account_create("council@example.org"), seeker="council")
     found = ranking.suggestions_for(mine, limit=50)
     assert [s.profile_id for s in found] == [theirs.pk]
+    assert found[0].population == 800  # its own size, not its town's
     assert council.pk not in [s.profile_id for s in found]
 
 
