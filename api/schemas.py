@@ -264,6 +264,32 @@ class FlagOut(Out):
     since: dt.date
 
 
+class ActivityOut(Out):
+    id: int
+    kind: str = Field(description="visit, exchange, project, fundraiser, online, commemoration, cultural or other.")
+    kind_label: str
+    title: str
+    date: PartialDateOut
+    description: str
+    travelling_party: str | None = Field(description="For a visit or an exchange: the party that travelled.")
+    participants: int | None
+    participants_under_30: int | None
+    cost: str | None = Field(description="A decimal, in `cost_currency`, where known.")
+    cost_currency: str = Field(description="ISO 4217 code, or empty.")
+    source_url: str
+
+
+class HealthOut(Out):
+    state: str = Field(description="active, quiet, dormant or unknown: whether anything still happens on the link.")
+    state_label: str
+    reasons: list[str] = Field(description="Why, in words (the link page's).")
+    reason_codes: list[str]
+    last_activity_on: dt.date | None
+    last_verified_at: dt.datetime | None
+    last_verified_by: str = Field(description="contact, council_officer, moderator, or empty if never verified.")
+    last_verified_answer: str = Field(description="active, paused, ended, other_runs, or empty.")
+
+
 class LinkDetail(LinkOut):
     description: str
     endorsing_body: str
@@ -275,6 +301,8 @@ class LinkDetail(LinkOut):
     citations: list[CitationOut] = Field(description="Sources for the link itself.")
     listings: list[ListingOut] = Field(description="Imported lists that list this link.")
     needs_verification: list[FlagOut] = Field(description="Unresolved flags: lists that stopped listing the link.")
+    activities: list[ActivityOut] = Field(description="Activities on the link (visits, exchanges ...), oldest first.")
+    health: HealthOut = Field(description="Whether anything still happens on it, apart from its decided status.")
     version: int = Field(description="Bumped by every edit of the link's own fields.")
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -208,6 +208,41 @@ def event_out(event: StatusEvent, label: str) -> dict[str, Any]:
     }
 
 
+def activity_out(activity: Any) -> dict[str, Any]:
+    party = activity.travelling_party
+    return {
+        "id": activity.pk,
+        "kind": activity.kind,
+        "kind_label": activity.get_kind_display(),
+        "title": activity.title,
+        "date": partial_date(activity.when),
+        "description": activity.description,
+        "travelling_party": party.name if party is not None else None,
+        "participants": activity.participants,
+        "participants_under_30": activity.participants_under_30,
+        "cost": str(activity.cost) if activity.cost is not None else None,
+        "cost_currency": activity.cost_currency,
+        "source_url": activity.source_url,
+    }
+
+
+def health_out(link: Link) -> dict[str, Any]:
+    from health.models import LinkHealth
+    from health.selectors import health_label, reasons_in_words
+
+    row = LinkHealth.objects.filter(link=link).first() or LinkHealth(link=link, reasons=["no_sign_of_life"])
+    return {
+        "state": row.state,
+        "state_label": health_label(row.state),
+        "reasons": reasons_in_words(row),
+        "reason_codes": list(row.reasons),
+        "last_activity_on": row.last_activity_on,
+        "last_verified_at": row.last_verified_at,
+        "last_verified_by": row.last_verified_role,
+        "last_verified_answer": row.last_verified_answer,
+    }
+
+
 def link_detail(link: Link, today: dt.date, as_of: dt.date | None) -> dict[str, Any]:
     """A link as links.selectors.link_for_page fetched it, with its status today and on `as_of`."""
     listings, flags = [], []
@@ -236,6 +271,8 @@ def link_detail(link: Link, today: dt.date, as_of: dt.date | None) -> dict[str, 
                 "gaps": gaps,
             }
         )
+    from health.selectors import activities_of
+
     parent = link.parent
     return link_out(link, today) | {
         "description": link.description,
@@ -248,6 +285,8 @@ def link_detail(link: Link, today: dt.date, as_of: dt.date | None) -> dict[str, 
         "citations": [citation_out(c) for c in link.citations.all()],
         "listings": listings,
         "needs_verification": flags,
+        "activities": [activity_out(a) for a in activities_of(link)],
+        "health": health_out(link),
         "version": link.version,
         "created_at": link.created_at,
         "updated_at": link.updated_at,

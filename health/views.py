@@ -195,9 +195,9 @@ def council_dashboard_csv(request: HttpRequest) -> HttpResponse:
     for row in dashboard_rows(p.pk for p in places) if places else []:
         writer.writerow(
             [
-                row.link.pk,
-                safe_cell(row.title),
-                request.build_absolute_uri(row.link.get_absolute_url()),
+                row.link_id,
+                safe_cell(row.english_title),
+                request.build_absolute_uri(row.url),
                 row.status,
                 row.health,
                 row.last_activity_on.isoformat() if row.last_activity_on else "",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from core.forms import ChoiceField, MultipleChoiceField, OneValueEach, names_field, shown
 from core.widgets import FastSelect
+from health.models import HealthState
 from links.models import LinkKind, LinkStatus, Purpose
 from links.purposes import purpose_name
 from links.selectors import UNKNOWN, LinkSearch
@@ -73,6 +74,15 @@ class SearchForm(OneValueEach, forms.Form):
     year_from = year_field(gettext_lazy("Began from year"), example=1945)
     year_to = year_field(gettext_lazy("Began up to year"), example=1990)
 
+    health = ChoiceField(
+        label=gettext_lazy("Health"),
+        required=False,
+        choices=[("", gettext_lazy("Any health"))] + HealthState.choices,
+        help_text=gettext_lazy(
+            "Whether anything still happens on the link, from its activities and verifications: "
+            "apart from its decided status."
+        ),
+    )
     needs_verification = forms.BooleanField(
         label=gettext_lazy("Only links that need verification"),
         required=False,
@@ -94,7 +104,7 @@ class SearchForm(OneValueEach, forms.Form):
         self.fields["purpose"].choices = [("", gettext("Any purpose"))] + [
             (slug, purpose_name(name)) for slug, name in Purpose.objects.values_list("slug", "name")
         ]
-        for name in ("subdivision", "kind", "purpose"):
+        for name in ("subdivision", "kind", "purpose", "health"):
             # %%(value)s stays for the field to fill in.
             self.fields[name].error_messages["invalid_choice"] = gettext(
                 "'%%(value)s' is not one of the choices for '%(label)s'. Pick one from the list."
@@ -170,4 +180,5 @@ class SearchForm(OneValueEach, forms.Form):
             year_from=data.get("year_from"),
             year_to=data.get("year_to"),
             needs_verification=bool(data.get("needs_verification")),
+            health=data.get("health") or "",
         )

@@ -142,6 +142,7 @@ class LinkSearch:
     year_from: int | None = None
     year_to: int | None = None
     needs_verification: bool = False
+    health: str = ""  # a health.models.HealthState value; "unknown" includes links not worked out yet
     # The links `q` matches, when already looked up (see with_text_matched); not a URL parameter.
     text: TextMatch | None = field(default=None, compare=False, repr=False)
 
@@ -294,6 +295,10 @@ def search_links(search: LinkSearch, today: dt.date | None = None) -> QuerySet[L
         # Links an imported list stopped listing (imports.ListingGap), not yet listed again.
         flagged = Link.objects.filter(listings__gaps__isnull=False, listings__gaps__resolved_at__isnull=True)
         links = links.filter(pk__in=flagged.values("pk"))
+    if search.health == "unknown":  # health.LinkHealth, kept by the health services and the daily refresh
+        links = links.filter(Q(health__state="unknown") | Q(health__isnull=True))
+    elif search.health:
+        links = links.filter(health__state=search.health)
     began = Coalesce(F("first_contact"), F("agreement"))
     if search.year_from is not None:
         links = links.alias(began=began).filter(began__gte=dt.date(search.year_from, 1, 1))

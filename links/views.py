@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 SEARCH_PARAMETERS = (
     "q", "country", "partner_country", "subdivision", "kind", "purpose", "status", "as_of",
-    "year_from", "year_to", "needs_verification", "page",
+    "year_from", "year_to", "needs_verification", "health", "page",
 )  # fmt: skip
 
 

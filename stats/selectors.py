@@ -108,6 +108,8 @@ class Section:
             return {"status": row.key, "as_of": ""}
         if self.slug == "status_on_date":
             return {"status": row.key}
+        if self.slug == "by_health":
+            return {"health": row.key}
         if self.slug == "by_decade" and row.key.isdigit():
             return {"year_from": row.key, "year_to": str(int(row.key) + 9)}
         return None
@@ -444,6 +446,26 @@ def _status_on_date(facts: _LinkFacts, on: dt.date) -> Section:
     )
 
 
+HEALTH_NOTE = gettext_lazy(
+    "Health says whether anything still happens on a link, from its recorded activities and from people who "
+    "verified it, apart from its decided status: active (a sign of life within two years), quiet (two to five "
+    "years ago, or activities falling), dormant (nothing for five years, unanswered requests, or said to be "
+    "paused or ended), unknown (no activity recorded and never verified). It is worked out daily, for today."
+)
+
+
+def _by_health(link_ids: QuerySet | list[int], total: int) -> Section:
+    """The home links by health (health.LinkHealth); links whose health was never worked out count as unknown."""
+    from health.models import HealthState, LinkHealth
+
+    counts: Counter[str] = Counter(
+        dict(LinkHealth.objects.filter(link__in=link_ids).order_by().values_list("state").annotate(n=Count("pk")))
+    )
+    counts[HealthState.UNKNOWN] += total - sum(counts.values())
+    rows = [Row(state.value, _sentence(state.label), counts[state]) for state in HealthState if counts.get(state)]
+    return Section("by_health", gettext("Health today"), gettext("Health"), rows, note=str(HEALTH_NOTE))
+
+
 def _status_changes(link_ids: QuerySet | list[int]) -> Section:
     counts = (
         StatusEvent.objects.filter(link__in=link_ids).values("status", year=ExtractYear("date")).annotate(n=Count("pk"))
@@ -549,6 +571,7 @@ SECTIONS = [
     "by_decade",
     "status_today",
     "status_on_date",
+    "by_health",
     "status_changes",
     "top_places",
 ]
@@ -616,6 +639,8 @@ def compute_link_statistics(
     built["status_today"] = _status_today(facts)
     if search.as_of is not None and search.as_of != today:
         built["status_on_date"] = _status_on_date(facts, search.as_of)
+    if "by_health" in wanted:
+        built["by_health"] = _by_health(link_ids, facts.total)
     if "status_changes" in wanted:
         built["status_changes"] = _status_changes(link_ids)
     if "top_places" in wanted:

@@ -25,6 +25,6 @@ def test_the_statistics_page_has_no_accessibility_violations(page, registry):
     """
     page.set_viewport_size({"width": 320, "height": 900})
     page.goto("/statistics/?as_of=2021-12-31")
-    assert page.locator("svg[role=img]").count() == 10
+    assert page.locator("svg[role=img]").count() == 11
     results = Axe().run(page, options=WCAG)
     assert not results.violations_count, results.generate_report()
