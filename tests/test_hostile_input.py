@@ -38,6 +38,7 @@ from api.tests.conftest import Registry, build_registry
 from api.tokens import api_token_create
 from audit.services import Actor
 from core.partial_dates import PartialDate
+from health.models import Activity
 from imports.models import NameResolution, Outcome
 from links.forms import SearchForm
 from links.models import Link, Party, StatusEvent
@@ -401,6 +402,7 @@ def test_a_scalar_parameter_given_twice_is_refused_by_name(client, w, target):
         "year_from": "1950",
         "year_to": "2000",
         "needs_verification": "true",
+        "health": "dormant",
         "limit": "5",
         "stats_country": "GB",
     }
@@ -808,13 +810,43 @@ def admin_forms(w: dict[str, Any]) -> dict[str, dict[str, Any]]:
             **management("citations", 1),
             **citation,
         },
+        "activity": {
+            "link": str(link.pk),
+            "when": "2023-05",
+            "kind": "visit",
+            "title": "Choir visit",
+            "description": "",
+            "travelling_party": "",
+            "participants": "",
+            "participants_under_30": "",
+            "cost": "",
+            "cost_currency": "",
+            "source": "",
+            "source_url": "",
+            "removal_reason": "",
+            "edit_version": "",
+        },
     }
 
 
-APP = {"place": "places", "institution": "places", "source": "sources", "link": "links", "statusevent": "links"}
-MODELS = {"place": Place, "institution": Institution, "source": Source, "link": Link, "statusevent": StatusEvent}
+APP = {
+    "place": "places",
+    "institution": "places",
+    "source": "sources",
+    "link": "links",
+    "statusevent": "links",
+    "activity": "health",
+}
+MODELS = {
+    "place": Place,
+    "institution": Institution,
+    "source": Source,
+    "link": Link,
+    "statusevent": StatusEvent,
+    "activity": Activity,
+}
 # Admin text fields whose own rules refuse markup and injections (a code, an identifier).
-CODED_TEXT = {"country", "subdivision", "wikidata_id"}
+CODED_TEXT = {"country", "subdivision", "wikidata_id", "cost_currency"}
 NUMERIC = (forms.IntegerField, forms.DecimalField)
 
 
@@ -848,7 +880,7 @@ def admin_values(field_name: str, field: forms.Field) -> list[tuple[Any, bool]]:
         rejects += [H.SQL[0], H.UNSTORABLE]
     if isinstance(field, NUMERIC):
         rejects += ["1e309", "NaN"]
-    if bare in {"date", "first_contact", "agreement", "published"}:
+    if bare in {"date", "first_contact", "agreement", "published", "when"}:
         rejects += [H.BAD_DATES[0], H.BAD_DATES[2]]
     if bare == "purposes":
         return [([v], True) for v in rejects]
@@ -861,8 +893,9 @@ def admin_cases() -> list[tuple[str, str]]:
     return [
         (name, field_name)
         for name in MODELS
-        for field_name, _field in admin_fields(name)
+        for field_name, field in admin_fields(name)
         if not (name == "link" and field_name.startswith("citations-"))
+        and not isinstance(field, forms.BooleanField)  # a checkbox: any value sent means ticked
     ]
 
 

@@ -93,6 +93,17 @@ def registry_build() -> Registry:
 
     association = association_create(actor=actor, name="Testford Twinning " + H.SCRIPT, links=[link])
     contact_add(actor=actor, association=association, name="Secretary", email="secretary@example.org")
+    from health.services import activity_create
+
+    activity_create(
+        actor=actor,
+        link=link,
+        kind="visit",
+        title="Choir visit " + H.SCRIPT,
+        when=PartialDate.parse("2023-05"),
+        description="We sang **together**. " + H.SCRIPT + " " + H.IMG,
+        source_url="https://example.org/visit",
+    )
     from health.verification import request_send, requests_create, token_for
 
     (asked,) = requests_create(link)
@@ -292,6 +303,10 @@ SIGNED_IN_PAGES = {
     "your partner search": lambda r: "/partners/mine",
     "make a partner profile": lambda r: "/partners/new",
     "reports about partner profiles": lambda r: "/partners/reports/",
+    "record an activity": lambda r: f"/health/links/{r.link.pk}/activities/new",
+    "edit an activity": lambda r: f"/health/activities/{r.link.activities.get().pk}/edit",
+    "confirm a link is still active": lambda r: f"/health/links/{r.link.pk}/verify",
+    "council dashboard": lambda r: f"/health/council/?place={r.place.pk}",
 }
 
 
