@@ -217,35 +217,62 @@ UPDATED_FIELDS = [
 
 @transaction.atomic
 def health_refresh(link_ids: Iterable[int], today: dt.date | None = None) -> int:
-    """Work out the health of `link_ids` afresh and store it (one upsert per 2,000 links); returns how many.
+    """Work out the health of `link_ids` afresh and store it (one upsert per 2,000 links); returns how many
+    links' health (state or reasons) changed.
 
     Called inside every service that records, edits, removes or restores an activity or records a
-    verification, and by whatever marks verification requests unanswered. Derived data: no change
-    record, no version.
+    verification (whose own change record renews cached pages), and by whatever marks verification
+    requests unanswered. Derived data: no change record, no version.
     """
     today = today or timezone.localdate()
     ids = sorted(set(link_ids))
+    changed = 0
     for start in range(0, len(ids), CHUNK):
-        rows = _rows_for(ids[start : start + CHUNK], today)
+        chunk = ids[start : start + CHUNK]
+        before = {
+            pk: (state, reasons)
+            for pk, state, reasons in LinkHealth.objects.filter(link_id__in=chunk).values_list(
+                "link_id", "state", "reasons"
+            )
+        }
+        rows = _rows_for(chunk, today)
+        changed += sum(1 for row in rows if before.get(row.link_id) != (row.state, row.reasons))
         LinkHealth.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["link"], update_fields=UPDATED_FIELDS
         )
-    return len(ids)
+    return changed
 
 
 def health_refresh_all(today: dt.date | None = None) -> dict[str, int]:
-    """Work out every link's health afresh (the daily run): how many links are in each state afterwards."""
+    """Work out every link's health afresh (the daily run): how many links are in each state afterwards.
+
+    When any link's health changed, one change record says so: cached pages, statistics and search
+    counts are kept under the registry's newest change record (api.conditional), so they are renewed
+    with the new health rather than at the next edit.
+    """
+    from audit.models import ChangeAction
+    from audit.services import Actor, change_record
     from links.models import Link
 
     today = today or timezone.localdate()
-    last = 0
+    last, changed = 0, 0
     while True:
         ids = list(Link.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
         if not ids:
             break
-        health_refresh(ids, today=today)
+        changed += health_refresh(ids, today=today)
         last = ids[-1]
     counts = dict(
         LinkHealth.objects.filter(link__removed=False).order_by().values_list("state").annotate(n=Count("pk"))
     )
-    return {state: counts.get(state, 0) for state in HealthState.values}
+    result = {state: counts.get(state, 0) for state in HealthState.values}
+    if changed:
+        some = LinkHealth.objects.order_by("-link_id").first()
+        change_record(
+            actor=Actor.system("daily health refresh"),
+            action=ChangeAction.UPDATE,
+            target=some,
+            summary=f"Worked out every link's health on {today}: {changed} changed",
+            changes={"changed": changed, "states": result},
+        )
+    return result

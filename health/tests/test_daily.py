@@ -29,3 +29,17 @@ def test_the_task_runs_the_same_refresh_and_twice_changes_nothing(town, record):
         assert list(LinkHealth.objects.order_by("link").values()) == rows
     assert first.return_value == second.return_value == {"active": 0, "quiet": 0, "dormant": 1, "unknown": 2}
     assert LinkHealth.objects.get(link=town.link).state == HealthState.DORMANT
+
+
+def test_a_daily_refresh_that_changes_health_renews_cached_statistics_and_search_counts(client, town, record):
+    with time_machine.travel(dt.datetime(2025, 5, 1, tzinfo=dt.UTC), tick=False):
+        record(town.link, "2025-04")
+    with time_machine.travel(dt.datetime(2027, 6, 1, 1, tzinfo=dt.UTC), tick=False):
+        before = client.get("/search", {"health": "active"}).content.decode()
+        assert "1 link found" in before  # read before the day's refresh: still active
+        refresh_link_health.enqueue()
+        after = client.get("/search", {"health": "active"}).content.decode()
+        assert "0 links found" in after and "No links match these filters" in after
+        assert "1 link found" in client.get("/search", {"health": "quiet"}).content.decode()
+        unchanged = refresh_link_health.enqueue()  # nothing changes: no change record, caches kept
+        assert unchanged.return_value["quiet"] == 1
