@@ -59,3 +59,17 @@ def test_statistics_break_the_links_down_by_health_with_a_table_a_csv_and_search
     assert "active" in csv_text and "dormant" in csv_text
     filtered = client.get("/statistics/", {"country": "GB", "health": "dormant"}).content.decode()
     assert re.search(r"<strong>1</strong>\s*link", filtered) or "1 link" in filtered
+
+
+def test_the_api_link_detail_carries_activities_and_health(client, healths, record):
+    answer = client.get(f"/api/v1/links/{healths.link.pk}").json()
+    (visit,) = answer["activities"]
+    assert (visit["kind"], visit["title"], visit["date"]["iso"]) == ("visit", "Choir visit", "2025-09")
+    assert answer["health"]["state"] == "active"
+    assert answer["health"]["reasons"] == ["An activity was recorded within the last two years."]
+    ended = client.get(f"/api/v1/links/{healths.other_link.pk}").json()["health"]
+    assert (ended["state"], ended["reason_codes"], ended["last_verified_by"]) == (
+        "dormant",
+        ["answered_ended"],
+        "council_officer",
+    )
