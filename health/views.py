@@ -200,7 +200,7 @@ def council_dashboard_csv(request: HttpRequest) -> HttpResponse:
                 request.build_absolute_uri(row.url),
                 row.status,
                 row.health,
-                row.last_activity_on.isoformat() if row.last_activity_on else "",
+                row.last_activity.iso() if row.last_activity else "",
                 row.last_verified_on.isoformat() if row.last_verified_on else "",
                 row.last_verified_role_code,
             ]

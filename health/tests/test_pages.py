@@ -154,7 +154,7 @@ def test_the_dashboard_lists_the_councils_links_stalest_first(client, town, reco
     rows = _rows(page)
     assert len(rows) == 2  # Probestadt – Essaiville has no party in Testford
     assert "Essaiville" in rows[0] and "health-unknown" in rows[0] and "never" in rows[0]
-    assert "Probestadt" in rows[1] and "health-active" in rows[1] and "1 September 2025" in rows[1]
+    assert "Probestadt" in rows[1] and "health-active" in rows[1] and ">September 2025<" in rows[1]
     assert "status-active" in rows[1]
 
 
@@ -169,7 +169,7 @@ def test_the_dashboard_csv_has_the_same_rows(client, town, record):
         ("Testford – Essaiville", "unknown"),
         ("Testford – Probestadt", "active"),
     ]
-    assert rows[1]["last_activity"] == "2025-09-01" and rows[1]["last_verified"] == "2026-06-01"
+    assert rows[1]["last_activity"] == "2025-09" and rows[1]["last_verified"] == "2026-06-01"
     assert rows[1]["last_verified_by"] == "council_officer" and rows[1]["status"] == "active"
 
 
