@@ -125,6 +125,8 @@ def main() -> None:
                 f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms; "
                 f"suggestions per request: {min(counts)}–{max(counts)}"
             )
+            slowest = sorted(range(len(timings)), key=lambda i: -timings[i])[:3]
+            print("slowest requests (number: ms):", ", ".join(f"{i}: {timings[i]:.0f}" for i in slowest))
             raise Rollback
     except Rollback:
         pass

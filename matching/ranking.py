@@ -720,10 +720,10 @@ def _registry_key() -> tuple:
 
     from audit.models import ChangeRecord
 
-    kinds = ContentType.objects.get_for_models(*RANKED_MODELS).values()
+    kinds = ContentType.objects.get_for_models(*RANKED_MODELS)  # a dict in no fixed order: read it in ours
     newest = tuple(
-        ChangeRecord.objects.filter(target_type=kind).order_by("-id").values_list("id", flat=True).first()
-        for kind in kinds
+        ChangeRecord.objects.filter(target_type=kinds[model]).order_by("-id").values_list("id", flat=True).first()
+        for model in RANKED_MODELS
     )
     profile = SeekingProfile.objects.aggregate(Max("updated_at"), Max("id"))
     return (

@@ -208,3 +208,28 @@ def test_reasons_are_in_the_readers_language(testford):
     assert best.name == "Kleinville"
     assert "Jumelé avec votre partenaire Probestadt." in best.reasons
     assert any("18\u00a0000" in reason or "18 000" in reason for reason in best.reasons)  # grouped the French way
+
+
+def test_the_arrays_are_built_once_and_kept_while_nothing_they_read_changes(testford, world):
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # as in a new process
+    built = ranking.current()[0]
+    ranking.suggestions_for(testford)
+    assert ranking.current()[0] is built
+    seaville = profile_of(world["seaville"], account_create("s@example.org"))
+    universe = ranking.current()[0]
+    assert universe is not built  # a new profile: rebuilt
+    Introduction.objects.create(from_profile=testford, to_profile=seaville)
+    Block.objects.create(blocker=testford, blocked=seaville)
+    assert ranking.current()[0] is universe  # introductions and blocks are read per request
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_the_arrays_key_does_not_depend_on_the_order_content_types_are_cached_in(testford, monkeypatch, order):
+    from django.contrib.contenttypes.models import ContentType
+
+    monkeypatch.setattr(ranking, "RANKED_MODELS", ranking.RANKED_MODELS[::order])
+    ContentType.objects.clear_cache()
+    fetched = ranking._registry_key()  # the content types read from the database
+    assert ranking._registry_key() == fetched  # and now from the cache
