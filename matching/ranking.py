@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Q
 from django.utils.translation import gettext, ngettext
 
 from links.models import EventCategory, Link, LinkStatus, Party, StatusEvent
@@ -700,12 +700,14 @@ def _gazetteer_key() -> tuple:
     Its size is counted too, but at most every ten minutes (a count reads the whole table)."""
     import time
 
-    ends = GazetteerEntry.objects.aggregate(Min("geonames_id"), Max("geonames_id"))
+    ids = GazetteerEntry.objects.values_list("geonames_id", flat=True)
+    # Two queries, not MIN() and MAX() in one: SQLite reads the whole table for the pair.
+    first, last = ids.order_by("geonames_id").first(), ids.order_by("-geonames_id").first()
     now = time.monotonic()
     if _state.gazetteer_counted_at is None or now - _state.gazetteer_counted_at > 600:
         _state.gazetteer_count = GazetteerEntry.objects.count()
         _state.gazetteer_counted_at = now
-    return (ends["geonames_id__min"], ends["geonames_id__max"], _state.gazetteer_count)
+    return (first, last, _state.gazetteer_count)
 
 
 # The records whose changes move suggestions (introductions, messages and blocks are read per request).
