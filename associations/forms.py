@@ -4,10 +4,11 @@ message, and the editors' forms. Every message says what to do, in plain words."
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Association, CommitteeRole, Contact
+from associations.models import FIRST_COUNT_YEAR, AgeBand, Association, CommitteeRole, Contact, MemberCount
 from core.antibot import HumanFormMixin
 from core.forms import ErrorSummaryMixin, OneValueEach, VersionedModelForm, one_line, shown
 from core.widgets import FastSelect
@@ -182,3 +183,72 @@ class ConfirmForm(forms.Form):
     """A button that confirms a change, carrying the version the page showed."""
 
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+MAX_MEMBERS = 1_000_000
+
+
+class MemberCountsForm(ErrorSummaryMixin, forms.Form):
+    """One year's anonymous counts of members, one field per age band. Recording a new year, or
+    (with `year` fixed and the versions the page showed) correcting one."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        help_text=_("The year the counts are for, e.g. the year of your annual meeting."),
+        error_messages={
+            "required": _("Enter the year the counts are for, for example 2024."),
+            "invalid": _("Enter the year as four digits, for example 2024."),
+        },
+    )
+
+    def __init__(self, *args: object, correcting: list[MemberCount] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.correcting = {row.band: row for row in correcting or []}
+        for band in AgeBand:
+            self.fields[f"count_{band.value}"] = forms.IntegerField(
+                label=gettext("Members aged %(band)s") % {"band": band.label},
+                min_value=0,
+                max_value=MAX_MEMBERS,
+                error_messages={
+                    "required": gettext("Enter how many members were aged %(band)s: 0 if there were none.")
+                    % {"band": band.label},
+                    "invalid": gettext("Enter the number of members aged %(band)s as a whole number, such as 12.")
+                    % {"band": band.label},
+                    "min_value": gettext("A count cannot be below 0: enter 0 if no members were aged %(band)s.")
+                    % {"band": band.label},
+                    "max_value": gettext("Enter at most %(max)s members aged %(band)s.")
+                    % {"band": band.label, "max": f"{MAX_MEMBERS:,}"},
+                },
+                widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            )
+            if band.value in self.correcting:
+                self.fields[f"version_{band.value}"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+                self.initial.setdefault(f"count_{band.value}", self.correcting[band.value].count)
+                self.initial.setdefault(f"version_{band.value}", self.correcting[band.value].version)
+        if self.correcting:
+            year = next(iter(self.correcting.values())).year
+            self.initial["year"] = year
+            self.fields["year"].disabled = True
+            self.fields["year"].help_text = ""
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        this_year = timezone.localdate().year
+        if year > this_year:
+            raise forms.ValidationError(
+                gettext("%(year)s has not come yet: record the counts of this year (%(now)s) or an earlier one.")
+                % {"year": year, "now": this_year}
+            )
+        if year < FIRST_COUNT_YEAR:
+            raise forms.ValidationError(
+                gettext("Enter a year from %(first)s on, for example 2024.") % {"first": FIRST_COUNT_YEAR}
+            )
+        return year
+
+    def counts(self) -> dict[str, int]:
+        return {band: self.cleaned_data[f"count_{band}"] for band in AgeBand.values}
+
+    def versions(self) -> dict[str, int] | None:
+        if not self.correcting:
+            return None
+        return {band: self.cleaned_data.get(f"version_{band}") or row.version for band, row in self.correcting.items()}

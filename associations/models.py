@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -206,3 +207,80 @@ class ContactMessage(models.Model):
     def __str__(self) -> str:
         sender = self.sender_name or "a sender who erased their account"
         return f"Message to {self.association} from {sender} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+# ---------------------------------------------------------------- governance
+
+# The roles the report calls "high intensity" (Part V, recommendation 2): rotated periodically, they
+# give the most active volunteers a rest.
+HIGH_INTENSITY_ROLES = (CommitteeRoleKind.CHAIR, CommitteeRoleKind.SECRETARY, CommitteeRoleKind.TREASURER)
+
+
+class GovernanceReminder(models.Model):
+    """That the association was (or is being) reminded, in `year`, that someone has held a
+    high-intensity role for long: one row per term and year, so that a retried or re-run task never
+    sends a second reminder. `sent_at` stays empty until the emails are handed to the mail server."""
+
+    committee_role = models.ForeignKey(CommitteeRole, on_delete=models.CASCADE, related_name="governance_reminders")
+    year = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    emails = models.PositiveSmallIntegerField(default=0, help_text=_("How many contacts were written to."))
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee_role", "year"], name="governance_reminder_once_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.year}: {self.committee_role}"
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "under_18", _("under 18")
+    FROM_18 = "18_29", _("18–29")
+    FROM_30 = "30_44", _("30–44")
+    FROM_45 = "45_59", _("45–59")
+    FROM_60 = "60_74", _("60–74")
+    FROM_75 = "75_over", _("75 and over")
+
+
+FIRST_COUNT_YEAR = 1900
+
+
+class MemberCount(RegistryRecord):
+    """How many members the association had in one age band in one year: a count, never a person."""
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="member_counts")
+    year = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=12, choices=AgeBand.choices)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["association", "year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year", "band"],
+                name="member_count_once_per_year_and_band",
+                violation_error_message=_("The counts of this year are already recorded."),
+            ),
+            models.CheckConstraint(condition=Q(band__in=AgeBand.values), name="member_count_band_valid"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="member_count_not_negative"),
+            models.CheckConstraint(condition=Q(year__gte=FIRST_COUNT_YEAR), name="member_count_year_plausible"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association}: {self.count} members {self.band} in {self.year}"
+
+    def clean(self) -> None:
+        this_year = timezone.localdate().year
+        if self.year is not None and self.year > this_year:
+            raise ValidationError(
+                {
+                    "year": gettext(
+                        "%(year)s has not come yet: record the counts of this year (%(now)s) or an earlier one."
+                    )
+                    % {"year": self.year, "now": this_year}
+                }
+            )

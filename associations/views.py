@@ -7,6 +7,7 @@ Thin: services write, selectors read, and the services decide who may edit; a re
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -32,9 +33,18 @@ from associations.forms import (
     ConfirmForm,
     ContactEditForm,
     ContactForm,
+    MemberCountsForm,
     ReportForm,
 )
-from associations.models import Association, CommitteeRole, Contact
+from associations.governance import (
+    advice_paragraphs,
+    full_years,
+    generational_mix,
+    long_held_in,
+    member_counts_record,
+    report_reference,
+)
+from associations.models import Association, CommitteeRole, Contact, MemberCount
 from associations.selectors import (
     association_for_page,
     associations_for_list,
@@ -56,6 +66,7 @@ from associations.services import (
 )
 from audit.services import Actor
 from core.ratelimit import client_ip, consume, wait_in_words
+from core.spreadsheets import safe_cell
 from places.selectors import countries_in_registry
 
 LIST_PAGE_SIZE = 50
@@ -98,14 +109,22 @@ def association_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRes
         return HttpResponsePermanentRedirect(association.get_absolute_url())
     contacts = contacts_visible_to(request.user, association)
     summary = contact_summary(association)
+    committee = committee_of(association, today)
+    can_edit = can(request.user, Action.EDIT, association)
+    long_held = [(role, full_years(role.term_start, today)) for role in long_held_in(committee.current, today)]
     context = {
         "association": association,
         "today": today,
-        "committee": committee_of(association, today),
+        "committee": committee,
         "contacts": contacts,
         "private_hidden": summary.private - sum(1 for c in contacts if not c.public),
         "reachable": summary.reachable,
-        "can_edit": can(request.user, Action.EDIT, association),
+        "can_edit": can_edit,
+        # The reminder is for the people who can act on it, not a mark against the association.
+        "long_held": long_held if can_edit else [],
+        "advice": advice_paragraphs() if can_edit and long_held else [],
+        "report_reference": report_reference() if can_edit and long_held else "",
+        "mix": generational_mix(association),
     }
     return render(request, "associations/association_detail.html", context)
 
@@ -294,6 +313,87 @@ def committee_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
         button=gettext("End the term"),
         intro=gettext("The role stays on the page among past committee members."),
     )
+
+
+MEMBER_COUNTS_INTRO = _(
+    "Count the association's members in each age band for one year: numbers only, never names or birth "
+    "dates. The counts are shown to everyone on the association's page, as a chart of its generational mix."
+)
+
+
+@editor_page
+def member_counts_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one year's counts of members by age band (a year already recorded is corrected instead)."""
+    association, actor = _editable(request, pk)
+    form = MemberCountsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            member_counts_record(actor=actor, association=association, year=year, counts=form.counts())
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            return _saved(request, association, gettext("The counts of %(year)s were saved.") % {"year": year})
+    return _form_page(
+        request,
+        association,
+        form,
+        heading=gettext("Record the members of %(association)s by age") % {"association": association.name},
+        button=gettext("Save the counts"),
+        intro=MEMBER_COUNTS_INTRO,
+    )
+
+
+@editor_page
+def member_counts_correct(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Correct a year's counts; refused if someone saved them since the page was shown."""
+    association, actor = _editable(request, pk)
+    rows = list(MemberCount.objects.filter(association=association, year=year).order_by("id"))
+    if not rows:
+        raise Http404(gettext("No counts of members are recorded for this year."))
+    form = MemberCountsForm(request.POST or None, correcting=rows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_counts_record(
+                actor=actor, association=association, year=year, counts=form.counts(), expected_versions=form.versions()
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            return _saved(request, association, gettext("The counts of %(year)s were saved.") % {"year": year})
+    return _form_page(
+        request,
+        association,
+        form,
+        heading=gettext("Correct the members of %(association)s by age in %(year)s")
+        % {"association": association.name, "year": year},
+        button=gettext("Save the counts"),
+        intro=MEMBER_COUNTS_INTRO,
+    )
+
+
+def _form_errors_from(form: Any, exc: ValidationError) -> None:
+    """A service's refusal, shown against the field it names (or above the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def member_counts_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The generational mix's table as CSV (UTF-8 with a byte-order mark, as the statistics' CSVs)."""
+    association = _association_or_404(pk)
+    table = generational_mix(association).table
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="twinning-hub-association-{association.pk}-members-by-age.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for row in table.csv_rows():
+        writer.writerow([safe_cell(cell) for cell in row])
+    return response
 
 
 CONTACT_FIELDS = ("name", "role", "email", "phone", "postal_address", "public")

@@ -8,6 +8,7 @@ subprocess, DEBUG=false) rather than restating them, so a change to settings.py 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -93,6 +94,17 @@ def registry_build() -> Registry:
 
     association = association_create(actor=actor, name="Testford Twinning " + H.SCRIPT, links=[link])
     contact_add(actor=actor, association=association, name="Secretary", email="secretary@example.org")
+    from associations.governance import member_counts_record
+    from associations.models import AgeBand
+    from associations.services import committee_role_add
+
+    committee_role_add(  # held for long: the page's reminder for editors names them
+        actor=actor, association=association, person="Chair " + H.SCRIPT, role="chair", term_start=dt.date(2010, 1, 1)
+    )
+    this_year = dt.date.today().year
+    member_counts_record(  # the generational mix's chart and table
+        actor=actor, association=association, year=this_year, counts=dict.fromkeys(AgeBand.values, 3)
+    )
     from health.services import activity_create
 
     activity_create(
@@ -129,6 +141,8 @@ def registry_build() -> Registry:
         "partner profile": profile.get_absolute_url(),
         "association page": association.get_absolute_url(),
         "association contact form": f"/associations/{association.pk}/contact",
+        "record members by age": f"/associations/{association.pk}/members/add",
+        "correct members by age": f"/associations/{association.pk}/members/{this_year}/correct",
         "privacy notice": "/privacy",
         "is this link still active?": f"/verify/{verify_token}/",
         "confirm it has paused": f"/verify/{verify_token}/paused/",
@@ -307,6 +321,9 @@ SIGNED_IN_PAGES = {
     "edit an activity": lambda r: f"/health/activities/{r.link.activities.get().pk}/edit",
     "confirm a link is still active": lambda r: f"/health/links/{r.link.pk}/verify",
     "council dashboard": lambda r: f"/health/council/?place={r.place.pk}",
+    "association page, as a moderator": lambda r: r.urls["association page"],
+    "record members by age": lambda r: r.urls["record members by age"],
+    "correct members by age": lambda r: r.urls["correct members by age"],
 }
 
 

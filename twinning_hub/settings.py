@@ -316,6 +316,11 @@ VERIFICATION_RETRY_DAYS = int(os.environ.get("VERIFICATION_RETRY_DAYS", "14"))
 VERIFICATION_ATTEMPTS = int(os.environ.get("VERIFICATION_ATTEMPTS", "3"))
 VERIFICATION_TOKEN_DAYS = int(os.environ.get("VERIFICATION_TOKEN_DAYS", "30"))
 
+# ---------------------------------------------------------------- association governance
+# An association is gently reminded, once a year, when someone has held a high-intensity committee
+# role (chair, secretary, treasurer) for more than GOVERNANCE_ROLE_YEARS years.
+GOVERNANCE_ROLE_YEARS = int(os.environ.get("GOVERNANCE_ROLE_YEARS", "6"))
+
 # ---------------------------------------------------------------- proposals and moderation
 # Whether a submitted change applies at once or waits for a moderator: each rule may object
 # (proposals.review). The first FIRST_EDITS_REVIEWED changes of a new editor are reviewed.
