@@ -300,3 +300,20 @@ def link_url_maker():
         return f"{before}{pk}/{slugify(title)[:80] or 'link'}{after}"
 
     return url
+
+
+def verifications_by(user: object) -> list[dict[str, object]]:
+    """The verifications a person made from the link page, for their data download (accounts.personal_data)."""
+    from health.models import Verification
+
+    rows = Verification.objects.filter(by_user=user).order_by("verified_at", "id")
+    return [
+        {
+            "link": row.link_id,
+            "answer": row.answer,
+            "verified_at": row.verified_at,
+            "as": row.by_role,
+            "note": row.note,
+        }
+        for row in rows
+    ]
