@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "proposals",
     "matching",
     "health",
+    "knowledge",
     "django_tasks",
     "django_tasks_db",
     "allauth",

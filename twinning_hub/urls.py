@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("partners/", include("matching.urls")),
     path("verify/", include("health.verification_urls")),  # the links in "Is this link still active?" emails
     path("health/", include("health.urls")),
+    path("knowledge/", include("knowledge.urls")),
     prefix_default_language=False,
 )
 
