@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "matching",
     "health",
     "knowledge",
+    "events",
+    "documents",
     "django_tasks",
     "django_tasks_db",
     "allauth",

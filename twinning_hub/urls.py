@@ -20,6 +20,7 @@ admin_only(admin.site, [User, Group, EmailAddress, Authenticator, Consent, Erasu
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("feeds/", include("events.feed_urls")),  # feeds keep one address in every language
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
@@ -37,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("partners/", include("matching.urls")),
     path("verify/", include("health.verification_urls")),  # the links in "Is this link still active?" emails
     path("health/", include("health.urls")),
+    path("events/", include("events.urls")),
+    path("documents/", include("documents.urls")),
     path("knowledge/", include("knowledge.urls")),
     prefix_default_language=False,
 )

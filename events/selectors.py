@@ -1,0 +1,136 @@
+"""Reads for the calendar and the feeds: upcoming events, anniversaries of links, registry changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Q, QuerySet
+
+from events.models import Event
+from links.models import Link, Party, StatusEvent
+
+# How far ahead the calendar and its feeds look, and how far back the feeds keep past events.
+AHEAD_DAYS = 366
+FEED_PAST_DAYS = 183
+# Anniversaries on the whole calendar are the round ones; a link's or a place's calendar has every year.
+MILESTONE_EVERY = 5
+
+
+@dataclass(frozen=True)
+class Anniversary:
+    """A link's anniversary, worked out from its agreement date (never stored)."""
+
+    link: Link
+    on: dt.date
+    years: int
+
+    @property
+    def uid(self) -> str:
+        return f"link-{self.link.pk}-anniversary-{self.on.year}"
+
+
+def _in_place(place_id: int) -> Q:
+    """Events of the place, or of a link with a party in it."""
+    return Q(place_id=place_id) | Q(link__in=Party.objects.filter(place_id=place_id).values("link_id"))
+
+
+def events_between(
+    start: dt.date, end: dt.date, *, place_id: int | None = None, link_id: int | None = None
+) -> QuerySet[Event]:
+    """Events on any day from `start` to `end`, for a place or a link when given, soonest first."""
+    events = Event.objects.filter(start_date__lte=end).filter(
+        Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
+    )
+    if link_id is not None:
+        events = events.filter(link_id=link_id)
+    if place_id is not None:
+        events = events.filter(_in_place(place_id))
+    return events.select_related("place", "link").order_by("start_date", "start_time", "pk")
+
+
+def _on_in_year(agreed: dt.date, year: int) -> dt.date:
+    try:
+        return agreed.replace(year=year)
+    except ValueError:  # 29 February in a common year: kept on 28 February
+        return dt.date(year, 2, 28)
+
+
+def anniversaries_between(
+    start: dt.date, end: dt.date, *, place_id: int | None = None, link_id: int | None = None
+) -> list[Anniversary]:
+    """Anniversaries of links agreed on a known day, from `start` to `end`.
+
+    For the whole calendar only round ones (every MILESTONE_EVERY years), so that it stays readable
+    with thousands of links; for one link or one place, every year.
+    """
+    links = Link.objects.filter(agreement__isnull=False, agreement_precision="day", agreement__lt=start)
+    years = range(start.year, end.year + 1)
+    if link_id is not None:
+        links = links.filter(pk=link_id)
+    elif place_id is not None:
+        links = links.filter(pk__in=Party.objects.filter(place_id=place_id).values("link_id"))
+    else:
+        wanted = {year - n for year in years for n in range(MILESTONE_EVERY, year - 1, MILESTONE_EVERY)}
+        links = links.filter(agreement__year__in=sorted(wanted))
+    found = []
+    for link in links.prefetch_related("parties__place", "parties__institution"):
+        for year in years:
+            on = _on_in_year(link.agreement, year)
+            count = year - link.agreement.year
+            round_one = link_id is not None or place_id is not None or count % MILESTONE_EVERY == 0
+            if start <= on <= end and count > 0 and round_one:
+                found.append(Anniversary(link=link, on=on, years=count))
+    return sorted(found, key=lambda a: (a.on, a.link.pk))
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    day: dt.date
+    event: Event | None = None
+    anniversary: Anniversary | None = None
+
+
+def calendar_by_month(start: dt.date, end: dt.date) -> list[tuple[dt.date, list[CalendarEntry]]]:
+    """Events and round anniversaries from `start` to `end`, grouped by month (its first day)."""
+    entries = [CalendarEntry(day=max(e.start_date, start), event=e) for e in events_between(start, end)]
+    entries += [CalendarEntry(day=a.on, anniversary=a) for a in anniversaries_between(start, end)]
+    entries.sort(key=lambda e: e.day)
+    return [(month, list(rows)) for month, rows in groupby(entries, key=lambda e: e.day.replace(day=1))]
+
+
+# ---------------------------------------------------------------- registry changes, for the Atom feed
+
+
+@dataclass(frozen=True)
+class RegistryChange:
+    """One item of the changes feed: a link added to the registry, or a status change recorded."""
+
+    kind: str  # "link" or "status"
+    link: Link
+    at: dt.datetime
+    status_event: StatusEvent | None = None
+
+    @property
+    def uid(self) -> str:
+        return f"status-{self.status_event.pk}" if self.status_event else f"link-{self.link.pk}"
+
+
+def registry_changes(links: QuerySet[Link], limit: int = 50) -> list[RegistryChange]:
+    """The newest `limit` changes among `links` (a search's links): new links and recorded status changes."""
+    ids = links.order_by().values("pk")
+    new = Link.objects.filter(pk__in=ids).prefetch_related("parties__place", "parties__institution")
+    events = (
+        StatusEvent.objects.filter(link__in=ids)
+        .exclude(category="record")
+        .select_related("link")
+        .prefetch_related("link__parties__place", "link__parties__institution")
+    )
+    changes = [RegistryChange("link", link, link.created_at) for link in new.order_by("-created_at", "-pk")[:limit]]
+    changes += [
+        RegistryChange("status", event.link, event.created_at, event)
+        for event in events.order_by("-created_at", "-pk")[:limit]
+    ]
+    changes.sort(key=lambda c: c.at, reverse=True)
+    return changes[:limit]

@@ -1,0 +1,73 @@
+"""Writes of calendar events: each checks who may make it, validates, saves and logs, in one transaction.
+
+Who may add or change an event is who may change its link (or, for an event of a place only, the
+place's council officers) directly; an event of neither is the moderators'. Everyone else proposes
+one to them (a later step of issue 10).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from accounts.policy import Action, authorize
+from audit.models import ChangeAction
+from audit.services import Actor, change_record, removed_set, snapshot, versioned_update
+from events.models import Event
+
+EVENT_FIELDS = [
+    "title",
+    "kind",
+    "start_date",
+    "end_date",
+    "start_time",
+    "end_time",
+    "time_zone",
+    "place_id",
+    "link_id",
+    "url",
+    "description",
+]
+
+
+def _target(event: Event) -> object:
+    return event.link or event.place
+
+
+@transaction.atomic
+def event_create(*, actor: Actor, title: str, start_date, **fields: Any) -> Event:
+    """Put an event on the calendar (fields: those of EVENT_FIELDS, by model name: place, link …)."""
+    event = Event(title=title.strip(), start_date=start_date, **fields)
+    authorize(actor, Action.EDIT, _target(event))
+    event.full_clean()
+    event.save()
+    change_record(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=event,
+        summary=f"Event on {event.start_date.isoformat()}: {event.title}",
+        changes=snapshot(event, EVENT_FIELDS),
+    )
+    return event
+
+
+@transaction.atomic
+def event_update(*, actor: Actor, event: Event, changes: dict[str, Any], expected_version: int | None) -> Event:
+    authorize(actor, Action.EDIT, _target(event))
+    versioned_update(
+        actor=actor,
+        instance=event,
+        changes=changes,
+        fields=EVENT_FIELDS,
+        expected_version=expected_version,
+        summary=f"Edited event {event.title}",
+    )
+    authorize(actor, Action.EDIT, _target(event))  # and may they move it where it now is
+    return event
+
+
+@transaction.atomic
+def event_remove(*, actor: Actor, event: Event, removed: bool = True) -> Event:
+    authorize(actor, Action.REMOVE, event)
+    return removed_set(actor=actor, instance=event, removed=removed, summary=f"Event {event.title}")
