@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from knowledge import views
 
 app_name = "knowledge"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.guide_list, name="list"),
+    path("new", views.guide_create, name="create"),
+    path("review/", views.moderation_queue, name="queue"),
+    path("<slug:slug>/", views.guide_detail, name="guide"),
+    path("<slug:slug>/edit", views.guide_edit, name="edit"),
+    path("<slug:slug>/moderate", views.guide_moderate, name="moderate"),
+]

@@ -134,7 +134,22 @@ def registry_build() -> Registry:
         contact_name="Private Person",
         contact_email="private@example.org",
     )
+    from knowledge.services import SourceSpec, guide_create
+
+    guide = guide_create(
+        actor=actor,
+        title="Volunteers " + H.SCRIPT,
+        summary="Younger members " + H.SCRIPT,
+        body=DESCRIPTION + " volunteers",
+        tags="young members",
+        sources=[SourceSpec(url="https://example.org/report", passage=QUOTE)],
+        places=[town],
+        links=[link],
+    )
     urls = {
+        "knowledge bank": "/knowledge/?tag=young-members",
+        "knowledge search": "/knowledge/?q=volunteers+script",
+        "guide page": guide.get_absolute_url(),
         "link history": f"/links/{link.pk}/history/",
         "associations": "/associations/",
         "partner search": "/partners/",
@@ -248,6 +263,9 @@ EXPECTED_CSP = {
 
 # The kinds of page: registry_build's urls, by name.
 PAGE_NAMES = [
+    "knowledge bank",
+    "knowledge search",
+    "guide page",
     "link history",
     "associations",
     "association page",
@@ -324,6 +342,9 @@ SIGNED_IN_PAGES = {
     "association page, as a moderator": lambda r: r.urls["association page"],
     "record members by age": lambda r: r.urls["record members by age"],
     "correct members by age": lambda r: r.urls["correct members by age"],
+    "write a guide": lambda r: "/knowledge/new",
+    "edit a guide": lambda r: r.urls["guide page"] + "edit",
+    "guides waiting for review": lambda r: "/knowledge/review/",
 }
 
 

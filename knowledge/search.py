@@ -1,0 +1,137 @@
+"""Full-text search of the knowledge bank, one interface over two databases.
+
+`search(query)` returns the best matches, ranked, each with a snippet in which only the matched
+words are marked (`<mark>`) and everything else is escaped. `index(...)` and `unindex(...)` keep
+the searched text (`SearchEntry`) in step; the services call them in their transactions.
+
+- SQLite: an FTS5 table over SearchEntry (migration 0002, kept by triggers); ranked by bm25 with
+  the title weighing ten times the text; snippets by FTS5's `snippet()`.
+- PostgreSQL: `websearch_to_tsquery` against the GIN-indexed weighted tsvector; ranked by
+  `ts_rank`; snippets by `ts_headline`, worked out for the page of results only.
+
+Both databases stem English words ("volunteers" finds "volunteer") and ignore case; the snippet
+markers are control characters that the indexed text never holds, swapped for <mark> after
+escaping, so nothing anyone writes can become markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import nh3
+from django.db import connection
+from django.utils.safestring import SafeString, mark_safe
+
+from core.markdown import render_markdown
+from knowledge.models import SearchEntry
+
+START, STOP = "\x02", "\x03"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 12
+SNIPPET_WORDS = 30
+
+POSTGRES_VECTOR = (
+    "(setweight(to_tsvector('english'::regconfig, title), 'A')"
+    " || setweight(to_tsvector('english'::regconfig, body), 'B'))"
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    object_id: int
+    title: str
+    snippet: SafeString
+    rank: float
+
+
+def plain_text(markdown: str) -> str:
+    """The words a reader sees in `markdown`, without markup (what search indexes and quotes)."""
+    text = html.unescape(nh3.clean(str(render_markdown(markdown)), tags=set()))
+    return _CONTROL.sub(" ", text).strip()
+
+
+def index(*, kind: str, object_id: int, title: str, body_markdown: str, tags: list[str] | None = None) -> None:
+    SearchEntry.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        defaults={"title": _CONTROL.sub(" ", title), "body": plain_text(body_markdown), "tags": tags or []},
+    )
+
+
+def unindex(*, kind: str, object_id: int) -> None:
+    SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query (punctuation and search operators dropped), at most MAX_TERMS."""
+    return _WORD.findall(query or "")[:MAX_TERMS]
+
+
+def highlighted(snippet: str) -> SafeString:
+    """Escape the snippet, then turn the database's markers into <mark> (unpaired ones dropped)."""
+    escaped = html.escape(snippet.replace("</mark>", ""), quote=True)
+    out, open_ = [], False
+    for char in escaped:
+        if char == START and not open_:
+            out.append("<mark>")
+            open_ = True
+        elif char == STOP and open_:
+            out.append("</mark>")
+            open_ = False
+        elif char not in (START, STOP):
+            out.append(char)
+    if open_:
+        out.append("</mark>")
+    return mark_safe("".join(out))  # noqa: S308 - every character came through html.escape
+
+
+def search(query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:
+    """The entries matching every word of `query`, best first (an empty query finds nothing)."""
+    words = terms(query)
+    if not words:
+        return []
+    if connection.vendor == "postgresql":
+        rows = _search_postgresql(words, limit, offset)
+    else:
+        rows = _search_sqlite(words, limit, offset)
+    return [Hit(kind=r[0], object_id=r[1], title=r[2], snippet=highlighted(r[3] or ""), rank=r[4]) for r in rows]
+
+
+def _search_sqlite(words: list[str], limit: int, offset: int) -> list[tuple]:
+    # Each word quoted (a double quote doubled): FTS5 reads it as a plain term, never as syntax.
+    match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    sql = f"""
+        SELECT e.kind, e.object_id, e.title,
+               snippet(knowledge_search_fts, 1, '{START}', '{STOP}', '…', {SNIPPET_WORDS}),
+               -bm25(knowledge_search_fts, 10.0, 1.0) AS rank
+        FROM knowledge_search_fts JOIN knowledge_searchentry e ON e.id = knowledge_search_fts.rowid
+        WHERE knowledge_search_fts MATCH %s
+        ORDER BY bm25(knowledge_search_fts, 10.0, 1.0), e.id
+        LIMIT %s OFFSET %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, limit, offset])
+        return cursor.fetchall()
+
+
+def _search_postgresql(words: list[str], limit: int, offset: int) -> list[tuple]:
+    # plainto_tsquery reads words only (no operators), AND-ed: the same meaning as SQLite's query.
+    options = f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=10, MaxFragments=2"
+    sql = f"""
+        WITH q AS (SELECT plainto_tsquery('english'::regconfig, %s) AS query),
+        best AS (
+            SELECT e.id, e.kind, e.object_id, e.title, e.body, ts_rank({POSTGRES_VECTOR}, q.query) AS rank
+            FROM knowledge_searchentry e, q
+            WHERE {POSTGRES_VECTOR} @@ q.query
+            ORDER BY rank DESC, e.id
+            LIMIT %s OFFSET %s
+        )
+        SELECT best.kind, best.object_id, best.title,
+               ts_headline('english'::regconfig, best.body, q.query, %s), best.rank
+        FROM best, q ORDER BY best.rank DESC, best.id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [" ".join(words), limit, offset, options])
+        return cursor.fetchall()

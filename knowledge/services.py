@@ -1,0 +1,226 @@
+"""Every write to the knowledge bank: check who may, validate in plain words, save, log, reindex.
+
+Who may: any contributor (an account with a verified address) writes a guide; it waits for a
+moderator, who publishes it or sends it back with a note. A moderator's own guide is published
+at once. An author edits their own guide (a published one then waits for a moderator again); a
+moderator edits any. Every change is in the change log with its version (audit.services).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext
+
+from accounts.policy import Action, authorize, can
+from audit.models import ChangeAction
+from audit.services import Actor, change_record, snapshot, versioned_update
+from knowledge import search
+from knowledge.models import EntryKind, Guide, GuideSource, GuideStatus
+
+GUIDE_FIELDS = ["kind", "title", "summary", "body", "tags", "status", "moderation_note", "published_at"]
+_TAG_LIMIT = 12
+_RESERVED_SLUGS = {"new", "review"}
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One source a guide cites: a registry source or a web address, and the passage it relies on."""
+
+    passage: str
+    source: Any = None
+    url: str = ""
+
+
+def tags_clean(tags: list[str] | str) -> list[str]:
+    """Tags as short lowercase words joined by hyphens ("young members" -> "young-members")."""
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    cleaned = sorted({slugify(t)[:40] for t in tags if slugify(t)})
+    if len(cleaned) > _TAG_LIMIT:
+        raise ValidationError({"tags": gettext("Give at most %(n)d tags.") % {"n": _TAG_LIMIT}})
+    return cleaned
+
+
+def _moderates(actor: Actor) -> bool:
+    return actor.user is None or can(actor.user, Action.MODERATE)
+
+
+def _unique_slug(title: str, exclude: int | None = None) -> str:
+    base = slugify(title)[:70] or "guide"
+    if base in _RESERVED_SLUGS:  # the addresses of the knowledge bank's own pages
+        base = f"{base}-guide"
+    slug, n = base, 2
+    while Guide.objects.filter(slug=slug).exclude(pk=exclude).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _sources_set(guide: Guide, sources: list[SourceSpec]) -> None:
+    if not sources:
+        raise ValidationError({"sources": gettext("Cite at least one source: where do these facts come from?")})
+    rows = []
+    for position, spec in enumerate(sources):
+        row = GuideSource(
+            guide=guide, source=spec.source, url=spec.url.strip(), passage=spec.passage.strip(), position=position
+        )
+        try:
+            row.full_clean(exclude=["guide"])
+        except ValidationError as exc:
+            raise ValidationError({"sources": exc.messages}) from exc
+        rows.append(row)
+    guide.sources.all().delete()
+    GuideSource.objects.bulk_create(rows)
+
+
+def _relations_set(guide: Guide, places: list | None, links: list | None) -> None:
+    if places is not None:
+        guide.places.set(places)
+    if links is not None:
+        guide.links.set(links)
+
+
+def _reindex(guide: Guide) -> None:
+    if guide.is_published:
+        search.index(
+            kind=EntryKind.GUIDE,
+            object_id=guide.pk,
+            title=guide.title,
+            body_markdown=f"{guide.summary}\n\n{guide.body}",
+            tags=guide.tags,
+        )
+    else:
+        search.unindex(kind=EntryKind.GUIDE, object_id=guide.pk)
+
+
+@transaction.atomic
+def guide_create(
+    *,
+    actor: Actor,
+    title: str,
+    summary: str,
+    body: str,
+    sources: list[SourceSpec],
+    kind: str = "guide",
+    tags: list[str] | str = (),
+    places: list | None = None,
+    links: list | None = None,
+) -> Guide:
+    """A new guide or case study: published at once if a moderator (or a process) wrote it, else
+    waiting for one."""
+    authorize(actor, Action.PROPOSE)
+    published = _moderates(actor)
+    guide = Guide(
+        kind=kind,
+        title=title.strip(),
+        slug=_unique_slug(title),
+        summary=summary.strip(),
+        body=body.strip(),
+        tags=tags_clean(tags),
+        status=GuideStatus.PUBLISHED if published else GuideStatus.PENDING,
+        published_at=timezone.now() if published else None,
+        author=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+    )
+    guide.full_clean()
+    guide.save()
+    _sources_set(guide, sources)
+    _relations_set(guide, places, links)
+    change_record(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=guide,
+        summary=f"Added the {guide.get_kind_display()} {guide.title}",
+        changes=snapshot(guide, GUIDE_FIELDS),
+    )
+    _reindex(guide)
+    return guide
+
+
+@transaction.atomic
+def guide_update(
+    *,
+    actor: Actor,
+    guide: Guide,
+    expected_version: int | None = None,
+    sources: list[SourceSpec] | None = None,
+    places: list | None = None,
+    links: list | None = None,
+    **changes: Any,
+) -> Guide:
+    """Edit a guide: its author or a moderator. An author's edit waits for a moderator again.
+    EditConflict if someone saved it since `expected_version`."""
+    authorize(actor, Action.PROPOSE)
+    moderator = _moderates(actor)
+    if not moderator and guide.author_id != actor.user.pk:
+        raise PermissionDenied(gettext("Only its author or a moderator can change this guide."))
+    unknown = set(changes) - {"kind", "title", "summary", "body", "tags"}
+    if unknown:
+        raise TypeError(f"Unknown guide fields: {sorted(unknown)}")
+    changes = {k: v.strip() if isinstance(v, str) and k != "tags" else v for k, v in changes.items()}
+    if "tags" in changes:
+        changes["tags"] = tags_clean(changes["tags"])
+    if not moderator:
+        changes["status"] = GuideStatus.PENDING
+    versioned_update(
+        actor=actor,
+        instance=guide,
+        changes=changes,
+        fields=GUIDE_FIELDS,
+        expected_version=expected_version,
+        summary=f"Edited the {guide.get_kind_display()} {guide.title}",
+    )
+    if sources is not None:
+        _sources_set(guide, sources)
+    _relations_set(guide, places, links)
+    _reindex(guide)
+    return guide
+
+
+@transaction.atomic
+def guide_moderate(
+    *, actor: Actor, guide: Guide, publish: bool, note: str = "", expected_version: int | None = None
+) -> Guide:
+    """A moderator publishes a guide, or sends it back to its author as a draft with a note saying why."""
+    authorize(actor, Action.MODERATE)
+    note = note.strip()
+    if not publish and not note:
+        raise ValidationError({"note": gettext("Say why the guide is sent back, so that its author can improve it.")})
+    changes: dict[str, Any] = {
+        "status": GuideStatus.PUBLISHED if publish else GuideStatus.DRAFT,
+        "moderation_note": note,
+    }
+    if publish and guide.published_at is None:
+        changes["published_at"] = timezone.now()
+    versioned_update(
+        actor=actor,
+        instance=guide,
+        changes=changes,
+        fields=GUIDE_FIELDS,
+        expected_version=expected_version,
+        summary=f"{'Published' if publish else 'Sent back'} the {guide.get_kind_display()} {guide.title}",
+    )
+    _reindex(guide)
+    return guide
+
+
+@transaction.atomic
+def guide_submit(*, actor: Actor, guide: Guide, expected_version: int | None = None) -> Guide:
+    """Its author sends a draft (sent back by a moderator) to the moderators again."""
+    authorize(actor, Action.PROPOSE)
+    if actor.user is not None and guide.author_id != actor.user.pk and not _moderates(actor):
+        raise PermissionDenied(gettext("Only its author or a moderator can change this guide."))
+    versioned_update(
+        actor=actor,
+        instance=guide,
+        changes={"status": GuideStatus.PENDING},
+        fields=GUIDE_FIELDS,
+        expected_version=expected_version,
+        summary=f"Submitted the {guide.get_kind_display()} {guide.title} for review",
+    )
+    _reindex(guide)
+    return guide

@@ -1,0 +1,205 @@
+"""The knowledge bank's pages under /knowledge/: the list with search and tag filter, a guide,
+writing and editing one, and the moderators' queue. Thin: the services decide who may."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.policy import Action, authorize, can
+from audit.services import Actor
+from core.versioning import EditConflict
+from knowledge import selectors, services
+from knowledge.forms import GuideForm, ModerateForm, SearchForm
+from knowledge.models import Guide
+
+PAGE_SIZE = 20
+
+
+def refusals_as_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            return render(request, "knowledge/forbidden.html", {"reason": str(exc)}, status=403)
+
+    return inner
+
+
+def _add_errors(form: GuideForm, exc: ValidationError) -> None:
+    fields = {"sources": "source_passage", "note": None}
+    if hasattr(exc, "error_dict") and not isinstance(exc, EditConflict):
+        for field, errors in exc.message_dict.items():
+            name = fields.get(field, field)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _guide_or_404(request: HttpRequest, slug: str) -> Guide:
+    guide = Guide.objects.filter(slug=slug).first()
+    if guide is None or not selectors.may_see(request.user, guide):
+        raise Http404(gettext("There is no guide at this address."))
+    return guide
+
+
+@require_http_methods(["GET", "HEAD"])
+def guide_list(request: HttpRequest) -> HttpResponse:
+    """Published guides and case studies: searched (`q`), or listed by tag and kind."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "knowledge/list.html", {"form": form, "tags": selectors.tags_in_use()}, status=400)
+    query = form.cleaned_data["q"].strip()
+    context: dict[str, Any] = {"form": form, "query": query, "tags": selectors.tags_in_use()}
+    if query:
+        context["results"] = selectors.search_results(query)
+    else:
+        rows = selectors.published_guides(tag=form.cleaned_data["tag"], kind=form.cleaned_data["kind"])
+        context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["tag"] = form.cleaned_data["tag"]
+        rest = request.GET.copy()
+        rest.pop("page", None)
+        context["rest"] = rest.urlencode()
+    context["mine"] = selectors.guides_of(request.user)
+    context["may_write"] = can(request.user, Action.PROPOSE)
+    context["may_moderate"] = can(request.user, Action.MODERATE)
+    return render(request, "knowledge/list.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _guide_or_404(request, slug)
+    context = {
+        "guide": guide,
+        "sources": guide.sources.select_related("source"),
+        "places": guide.places.all(),
+        "links": guide.links.all(),
+        "may_edit": selectors.may_edit(request.user, guide),
+        "may_moderate": can(request.user, Action.MODERATE) and not guide.is_published,
+        "moderate_form": ModerateForm(initial={"edit_version": guide.version}),
+    }
+    return render(request, "knowledge/detail.html", context)
+
+
+def _form_fields(form: GuideForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "kind": data["kind"],
+        "title": data["title"],
+        "summary": data["summary"],
+        "body": data["body"],
+        "tags": data["tags"],
+        "sources": [services.SourceSpec(url=data["source_url"], passage=data["source_passage"])],
+    }
+
+
+def _form_page(request: HttpRequest, form: GuideForm, guide: Guide | None) -> HttpResponse:
+    status = 400 if form.is_bound else 200
+    return render(request, "knowledge/form.html", {"form": form, "guide": guide}, status=status)
+
+
+@login_required
+@refusals_as_403
+@require_http_methods(["GET", "HEAD", "POST"])
+def guide_create(request: HttpRequest) -> HttpResponse:
+    actor = Actor(user=request.user)
+    authorize(actor, Action.PROPOSE)
+    form = GuideForm(request.POST or None, initial={"kind": "guide"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            guide = services.guide_create(actor=actor, **_form_fields(form))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if guide.is_published:
+                messages.success(request, gettext("The guide is published."))
+            else:
+                messages.success(request, gettext("Thank you. A moderator will read the guide before it is published."))
+            return redirect(guide.get_absolute_url())
+    return _form_page(request, form, None)
+
+
+@login_required
+@refusals_as_403
+@require_http_methods(["GET", "HEAD", "POST"])
+def guide_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _guide_or_404(request, slug)
+    if not selectors.may_edit(request.user, guide):
+        raise PermissionDenied(gettext("Only its author or a moderator can change this guide."))
+    first = guide.sources.first()
+    initial = {
+        "kind": guide.kind,
+        "title": guide.title,
+        "summary": guide.summary,
+        "body": guide.body,
+        "tags": ", ".join(guide.tags),
+        "source_url": (first.url or (first.source.url if first.source else "")) if first else "",
+        "source_passage": first.passage if first else "",
+        "edit_version": guide.version,
+    }
+    form = GuideForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guide_update(
+                actor=Actor(user=request.user),
+                guide=guide,
+                expected_version=form.cleaned_data.get("edit_version"),
+                **_form_fields(form),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if guide.is_published:
+                messages.success(request, gettext("Your changes were saved."))
+            else:
+                messages.success(request, gettext("Your changes were saved. A moderator will read them."))
+            return redirect(guide.get_absolute_url())
+    return _form_page(request, form, guide)
+
+
+@login_required
+@refusals_as_403
+@require_http_methods(["GET", "HEAD"])
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Action.MODERATE):
+        raise PermissionDenied(gettext("Only moderators can see the guides waiting for review."))
+    return render(request, "knowledge/queue.html", {"guides": selectors.moderation_queue()})
+
+
+@login_required
+@refusals_as_403
+@require_POST
+def guide_moderate(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _guide_or_404(request, slug)
+    form = ModerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose to publish the guide or to send it back."))
+        return redirect(guide.get_absolute_url())
+    publish = form.cleaned_data["decision"] == "publish"
+    try:
+        services.guide_moderate(
+            actor=Actor(user=request.user),
+            guide=guide,
+            publish=publish,
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data.get("edit_version"),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(guide.get_absolute_url())
+    if publish:
+        messages.success(request, gettext("The guide is published."))
+    else:
+        messages.success(request, gettext("The guide was sent back to its author with your note."))
+    return redirect("knowledge:queue")
