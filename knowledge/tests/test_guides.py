@@ -181,3 +181,11 @@ def test_an_empty_or_wordless_query_finds_nothing(client, people):
     write(people["moderator"])
     assert search.search("") == [] and search.search('"*()') == []
     assert client.get("/knowledge/?q=%22*").status_code == 200
+
+
+def test_the_knowledge_bank_speaks_french(client, people):
+    write(people["moderator"], tags="visas")
+    page = client.get("/fr/knowledge/?tag=visas").content.decode()
+    assert "Banque de savoirs" in page and "1 guide avec le mot-clé « visas »" in page
+    page = client.get("/fr/knowledge/?q=volunteers").content.decode()
+    assert "1 résultat pour « volunteers »" in page
