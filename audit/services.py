@@ -36,7 +36,7 @@ class Actor:
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, (dt.date, dt.datetime, Decimal)):
+    if isinstance(value, (dt.date, dt.datetime, dt.time, Decimal)):
         return str(value)
     if isinstance(value, (list, tuple, set)):
         return [_plain(v) for v in value]

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext, override
 
 from events.models import Event
@@ -71,6 +72,10 @@ class RegistryChangesFeed(Feed):
         return f"{change.link.title}: {event.get_status_display()} ({event.when.iso()})"
 
     def item_description(self, change: RegistryChange) -> str:
+        # Atom's summary is HTML to a feed reader: text people wrote is escaped to show as text.
+        return escape(self._description(change))
+
+    def _description(self, change: RegistryChange) -> str:
         if change.status_event is None:
             return change.link.description or f"{change.link.get_kind_display()} added to the registry."
         event = change.status_event

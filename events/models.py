@@ -94,7 +94,11 @@ class Event(RegistryRecord):
             errors["end_date"] = gettext("The last day cannot be before the first.")
         if self.end_time is not None and self.start_time is None:
             errors["start_time"] = gettext("Give the time it starts as well as the time it ends.")
-        if self.starts and self.ends and self.ends <= self.starts:
+        try:
+            starts, ends = self.starts, self.ends
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # said by the time zone's own validator
+            starts = ends = None
+        if starts and ends and ends <= starts:
             errors["end_time"] = gettext("It must end after it starts.")
         if errors:
             raise ValidationError(errors)

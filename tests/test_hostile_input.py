@@ -251,6 +251,7 @@ DOWNLOADS = {
     "/search.geojson": SEARCH,
     "/statistics/by_kind.csv": SEARCH,
     "/statistics/top_places.csv": SEARCH,
+    "/feeds/changes.atom": SEARCH,  # the changes feed filters like the search page
 }
 LABELS = {name: str(field.label) for name, field in SearchForm.base_fields.items()}
 
