@@ -29,6 +29,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_gazetteer
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py load_knowledge
 	$(PY) manage.py map_background
 
 serve: install

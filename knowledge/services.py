@@ -91,7 +91,7 @@ def _reindex(guide: Guide) -> None:
             kind=EntryKind.GUIDE,
             object_id=guide.pk,
             title=guide.title,
-            body_markdown=f"{guide.summary}\n\n{guide.body}",
+            body_markdown=f"{guide.summary}\n\n{guide.body}\n\n{' '.join(t.replace('-', ' ') for t in guide.tags)}",
             tags=guide.tags,
         )
     else:
