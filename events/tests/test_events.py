@@ -194,6 +194,7 @@ def test_the_search_place_and_link_pages_lead_to_their_feeds(client, town):
     assert f"/feeds/events/places/{town['testford'].pk}.ics" in place
     link = client.get(town["link"].get_absolute_url()).content.decode()
     assert f"/feeds/events/links/{town['link'].pk}.ics" in link
+    assert f"/documents/?link={town['link'].pk}" in link
 
 
 def test_the_calendar_has_the_strict_policy_and_nothing_inline(client, town, actor):
