@@ -146,10 +146,29 @@ def registry_build() -> Registry:
         places=[town],
         links=[link],
     )
+    from documents.models import DocumentTemplate
+    from events.services import event_create
+
+    event_create(  # on the calendar, and in the link's iCalendar feed
+        actor=actor, title="Meet-up " + H.SCRIPT, kind="online", start_date=dt.date.today() + dt.timedelta(days=3),
+        description=DESCRIPTION, link=link, url="https://example.org/meet",
+    )  # fmt: skip
+    agreement = DocumentTemplate.objects.get(kind="agreement", language="en")
+    from knowledge.services import answer_post, question_ask
+
+    question = question_ask(
+        actor=Actor(user=account_create("asker@example.org")), title="Funding? " + H.SCRIPT, body=DESCRIPTION
+    )
+    answer_post(actor=Actor(user=account_create("helper@example.org")), question=question, body=NOTE)
     urls = {
         "knowledge bank": "/knowledge/?tag=young-members",
+        "ask the network": "/knowledge/questions/",
+        "a question": question.get_absolute_url(),
         "knowledge search": "/knowledge/?q=volunteers+script",
         "guide page": guide.get_absolute_url(),
+        "events calendar": "/events/",
+        "document templates": f"/documents/?link={link.pk}",
+        "fill in a document": f"/documents/{agreement.pk}/?link={link.pk}",
         "link history": f"/links/{link.pk}/history/",
         "associations": "/associations/",
         "partner search": "/partners/",
@@ -266,6 +285,9 @@ PAGE_NAMES = [
     "knowledge bank",
     "knowledge search",
     "guide page",
+    "events calendar",
+    "document templates",
+    "fill in a document",
     "link history",
     "associations",
     "association page",
@@ -345,6 +367,8 @@ SIGNED_IN_PAGES = {
     "write a guide": lambda r: "/knowledge/new",
     "edit a guide": lambda r: r.urls["guide page"] + "edit",
     "guides waiting for review": lambda r: "/knowledge/review/",
+    "ask a question": lambda r: "/knowledge/questions/new",
+    "a question, as a moderator": lambda r: r.urls["a question"],
 }
 
 
