@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.antibot import HumanFormMixin
 from core.forms import ErrorSummaryMixin
 from knowledge.models import GuideKind
 
@@ -76,3 +77,47 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search guides and case studies"), max_length=200, required=False)
     tag = forms.SlugField(label=_("Tag"), max_length=40, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *GuideKind.choices], required=False)
+
+
+class QuestionForm(ErrorSummaryMixin, HumanFormMixin):
+    title = forms.CharField(
+        label=_("Your question"),
+        max_length=200,
+        help_text=_("One sentence, e.g. 'Where can we find funding for a youth exchange?'"),
+        error_messages={
+            "required": _("Enter your question."),
+            "max_length": _("The question can be at most %(limit_value)d characters (it has %(show_value)d)."),
+        },
+    )
+    body = forms.CharField(
+        label=_("Details (optional)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What you have tried, where you are, anything that helps others answer. Markdown works."),
+        error_messages={
+            "max_length": _("The details can be at most %(limit_value)d characters (they have %(show_value)d).")
+        },
+    )
+    tags = forms.CharField(
+        label=_("Tags"), max_length=300, required=False, help_text=_("Separated by commas, e.g. funding, visas.")
+    )
+
+
+class AnswerForm(ErrorSummaryMixin, HumanFormMixin):
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Share what worked for you, and where others can read more. Markdown works."),
+        error_messages={
+            "required": _("Enter your answer."),
+            "max_length": _("The answer can be at most %(limit_value)d characters (it has %(show_value)d)."),
+        },
+    )
+
+
+class HideForm(forms.Form):
+    hidden = forms.BooleanField(required=False)
+    reason = forms.CharField(label=_("Why it is hidden"), max_length=500, required=False)
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

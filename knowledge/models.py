@@ -94,12 +94,59 @@ class GuideSource(models.Model):
             raise ValidationError({"url": gettext("Give the web address of the source, or choose a source.")})
 
 
+class Question(RegistryRecord):
+    """A question to the network ("Ask the network"), by a contributor. On the board at once; a
+    moderator can hide it (kept, with the reason, for history)."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField(_("question"), max_length=200)
+    body = models.TextField(_("details"), max_length=5000, blank=True)
+    tags = CodeListField(_("tags"), max_length=300)
+    hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="question_has_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("knowledge:question", kwargs={"pk": self.pk})
+
+
+class Answer(RegistryRecord):
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    body = models.TextField(_("your answer"), max_length=5000)
+    hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="answer_has_body")]
+
+    def __str__(self) -> str:
+        return f"{self.question.title} ({self.pk})"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+
 class EntryKind(models.TextChoices):
     GUIDE = "guide", _("guide or case study")
+    QUESTION = "question", _("question")
+    ANSWER = "answer", _("answer")
 
 
 class SearchEntry(models.Model):
-    """What full-text search reads: the plain text of one published guide (title and body).
+    """What full-text search reads: the plain text of one published guide, or of one question or
+    answer not hidden (an answer's title is its question's).
 
     SQLite keeps an FTS5 index of this table in step by triggers; PostgreSQL searches it through
     a GIN index on its weighted tsvector. Both made in migration 0002.

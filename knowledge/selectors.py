@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from accounts.policy import Action, can
 from core.fields import contains_code
 from knowledge import search
-from knowledge.models import EntryKind, Guide, GuideStatus
+from knowledge.models import Answer, EntryKind, Guide, GuideStatus, Question
 
 
 def published_guides(*, tag: str = "", kind: str = "") -> QuerySet[Guide]:
@@ -54,9 +56,55 @@ def guides_of(user: object) -> QuerySet[Guide]:
     return Guide.objects.filter(author=user).exclude(status=GuideStatus.PUBLISHED).order_by("-updated_at")
 
 
-def search_results(query: str, *, limit: int = 20) -> list[tuple[search.Hit, Guide]]:
-    """Search hits with the guides they stand for (published ones only)."""
+@dataclass(frozen=True)
+class Result:
+    hit: search.Hit
+    record: Guide | Question | Answer
+
+    @property
+    def label(self) -> str:
+        if isinstance(self.record, Guide):
+            return self.record.get_kind_display()
+        return gettext("question") if isinstance(self.record, Question) else gettext("answer")
+
+    @property
+    def title(self) -> str:
+        return self.record.question.title if isinstance(self.record, Answer) else self.record.title
+
+
+def search_results(query: str, *, limit: int = 20) -> list[Result]:
+    """Search hits with the records they stand for: published guides, questions and answers not hidden."""
     hits = search.search(query, limit=limit)
-    ids = [h.object_id for h in hits if h.kind == EntryKind.GUIDE]
-    guides = Guide.objects.filter(pk__in=ids, status=GuideStatus.PUBLISHED).in_bulk()
-    return [(h, guides[h.object_id]) for h in hits if h.object_id in guides]
+    ids: dict[str, list[int]] = {}
+    for hit in hits:
+        ids.setdefault(hit.kind, []).append(hit.object_id)
+    found = {
+        EntryKind.GUIDE: Guide.objects.filter(pk__in=ids.get(EntryKind.GUIDE, []), status=GuideStatus.PUBLISHED),
+        EntryKind.QUESTION: Question.objects.filter(pk__in=ids.get(EntryKind.QUESTION, []), hidden=False),
+        EntryKind.ANSWER: Answer.objects.filter(
+            pk__in=ids.get(EntryKind.ANSWER, []), hidden=False, question__hidden=False
+        ).select_related("question"),
+    }
+    records = {(kind, row.pk): row for kind, rows in found.items() for row in rows}
+    return [Result(hit, records[(h.kind, h.object_id)]) for h in hits if (h.kind, h.object_id) in records]
+
+
+def questions(*, tag: str = "") -> QuerySet[Question]:
+    rows = Question.objects.filter(hidden=False).annotate(
+        answer_count=Count("answers", filter=Q(answers__hidden=False))
+    )
+    rows = rows.order_by("-created_at", "-id")  # annotate() with a filtered Count drops the default order
+    return rows.filter(contains_code("tags", tag)) if tag else rows
+
+
+def question_for(user: object, pk: int) -> Question | None:
+    """A question as `user` may see it: a hidden one only to moderators."""
+    question = Question.objects.select_related("author").filter(pk=pk).first()
+    if question is None or (question.hidden and not can(user, Action.MODERATE)):
+        return None
+    return question
+
+
+def answers_for(user: object, question: Question) -> QuerySet[Answer]:
+    rows = question.answers.select_related("author")
+    return rows if can(user, Action.MODERATE) else rows.filter(hidden=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,12 +21,15 @@ from django.utils.translation import gettext
 from accounts.policy import Action, authorize, can
 from audit.models import ChangeAction
 from audit.services import Actor, change_record, snapshot, versioned_update
+from core.ratelimit import consume, wait_in_words
 from knowledge import search
-from knowledge.models import EntryKind, Guide, GuideSource, GuideStatus
+from knowledge.models import Answer, EntryKind, Guide, GuideSource, GuideStatus, Question
 
 GUIDE_FIELDS = ["kind", "title", "summary", "body", "tags", "status", "moderation_note", "published_at"]
+QUESTION_FIELDS = ["title", "body", "tags", "hidden", "hidden_reason"]
+ANSWER_FIELDS = ["body", "hidden", "hidden_reason"]
 _TAG_LIMIT = 12
-_RESERVED_SLUGS = {"new", "review"}
+_RESERVED_SLUGS = {"new", "review", "questions"}
 
 
 @dataclass(frozen=True)
@@ -224,3 +228,108 @@ def guide_submit(*, actor: Actor, guide: Guide, expected_version: int | None = N
     )
     _reindex(guide)
     return guide
+
+
+# ---------------------------------------------------------------- ask the network
+
+
+class RateLimited(ValidationError):
+    """Too many questions or answers too fast: nothing was saved. `wait` is in seconds."""
+
+    def __init__(self, message: str, wait: int) -> None:
+        super().__init__(message, code="rate_limited")
+        self.wait = wait
+
+
+def _throttle(actor: Actor) -> None:
+    if actor.user is None:
+        return
+    wait = consume("knowledge-post", str(actor.user.pk), getattr(settings, "KNOWLEDGE_POST_RATE", "10/h"))
+    if wait is not None:
+        raise RateLimited(
+            gettext("You have posted a lot in a short time. Wait %(wait)s and send it again; nothing was saved.")
+            % {"wait": wait_in_words(wait)},
+            wait,
+        )
+
+
+def _author(actor: Actor) -> Any:
+    return actor.user if actor.user is not None and actor.user.is_authenticated else None
+
+
+def _reindex_post(post: Question | Answer) -> None:
+    if isinstance(post, Question):
+        kind, title, body = EntryKind.QUESTION, post.title, post.body
+        visible = not post.hidden
+    else:
+        kind, title, body = EntryKind.ANSWER, post.question.title, post.body
+        visible = not post.hidden and not post.question.hidden
+    if visible:
+        search.index(kind=kind, object_id=post.pk, title=title, body_markdown=body)
+    else:
+        search.unindex(kind=kind, object_id=post.pk)
+
+
+@transaction.atomic
+def question_ask(*, actor: Actor, title: str, body: str = "", tags: list[str] | str = ()) -> Question:
+    """A contributor's question to the network, on the board at once (moderators can hide it)."""
+    authorize(actor, Action.PROPOSE)
+    _throttle(actor)
+    question = Question(author=_author(actor), title=title.strip(), body=body.strip(), tags=tags_clean(tags))
+    question.full_clean()
+    question.save()
+    change_record(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=question,
+        summary=f"Asked the network: {question.title}",
+        changes=snapshot(question, QUESTION_FIELDS),
+    )
+    _reindex_post(question)
+    return question
+
+
+@transaction.atomic
+def answer_post(*, actor: Actor, question: Question, body: str) -> Answer:
+    """A contributor's answer to a question that is not hidden."""
+    authorize(actor, Action.PROPOSE)
+    if question.hidden:
+        raise ValidationError(gettext("This question was hidden by a moderator: it takes no more answers."))
+    _throttle(actor)
+    answer = Answer(question=question, author=_author(actor), body=body.strip())
+    answer.full_clean()
+    answer.save()
+    change_record(
+        actor=actor,
+        action=ChangeAction.CREATE,
+        target=answer,
+        summary=f"Answered: {question.title}",
+        changes=snapshot(answer, ANSWER_FIELDS),
+    )
+    _reindex_post(answer)
+    return answer
+
+
+@transaction.atomic
+def post_hide(
+    *, actor: Actor, post: Question | Answer, hidden: bool, reason: str = "", expected_version: int | None = None
+) -> Question | Answer:
+    """A moderator hides a question or an answer (kept, with the reason, for history), or shows it again."""
+    authorize(actor, Action.REMOVE)
+    reason = reason.strip()
+    if hidden and not reason:
+        raise ValidationError({"reason": gettext("Say why it is hidden; its author and the history will show it.")})
+    what = "question" if isinstance(post, Question) else "answer"
+    versioned_update(
+        actor=actor,
+        instance=post,
+        changes={"hidden": hidden, "hidden_reason": reason if hidden else ""},
+        fields=QUESTION_FIELDS if isinstance(post, Question) else ANSWER_FIELDS,
+        expected_version=expected_version,
+        summary=f"{'Hid' if hidden else 'Showed again'} the {what} {str(post)[:200]}",
+    )
+    _reindex_post(post)
+    if isinstance(post, Question):
+        for answer in post.answers.all():
+            _reindex_post(answer)
+    return post

@@ -20,8 +20,8 @@ from accounts.policy import Action, authorize, can
 from audit.services import Actor
 from core.versioning import EditConflict
 from knowledge import selectors, services
-from knowledge.forms import GuideForm, ModerateForm, SearchForm
-from knowledge.models import Guide
+from knowledge.forms import AnswerForm, GuideForm, HideForm, ModerateForm, QuestionForm, SearchForm
+from knowledge.models import Answer, Guide, Question
 
 PAGE_SIZE = 20
 
@@ -37,8 +37,8 @@ def refusals_as_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return inner
 
 
-def _add_errors(form: GuideForm, exc: ValidationError) -> None:
-    fields = {"sources": "source_passage", "note": None}
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    fields = {"sources": "source_passage", "note": None, "__all__": None}
     if hasattr(exc, "error_dict") and not isinstance(exc, EditConflict):
         for field, errors in exc.message_dict.items():
             name = fields.get(field, field)
@@ -203,3 +203,115 @@ def guide_moderate(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, gettext("The guide was sent back to its author with your note."))
     return redirect("knowledge:queue")
+
+
+# ---------------------------------------------------------------- ask the network
+
+
+@require_http_methods(["GET", "HEAD"])
+def question_list(request: HttpRequest) -> HttpResponse:
+    tag = request.GET.get("tag", "")[:40]
+    page = Paginator(selectors.questions(tag=tag), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "tag": tag, "may_write": can(request.user, Action.PROPOSE)}
+    return render(request, "knowledge/questions.html", context)
+
+
+def _question_or_404(request: HttpRequest, pk: int) -> Question:
+    question = selectors.question_for(request.user, pk)
+    if question is None:
+        raise Http404(gettext("There is no question with this number."))
+    return question
+
+
+def _question_page(
+    request: HttpRequest, question: Question, form: AnswerForm | None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "question": question,
+        "answers": selectors.answers_for(request.user, question),
+        "form": form if form is not None else (AnswerForm() if can(request.user, Action.PROPOSE) else None),
+        "may_hide": can(request.user, Action.REMOVE),
+    }
+    return render(request, "knowledge/question.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _question_page(request, _question_or_404(request, pk), None)
+
+
+@login_required
+@refusals_as_403
+@require_http_methods(["GET", "HEAD", "POST"])
+def question_ask(request: HttpRequest) -> HttpResponse:
+    actor = Actor(user=request.user)
+    authorize(actor, Action.PROPOSE)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_bot:
+            return redirect("knowledge:questions")
+        if form.is_valid():
+            try:
+                question = services.question_ask(
+                    actor=actor,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    tags=form.cleaned_data["tags"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, gettext("Your question is on the board."))
+                return redirect(question.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    return render(request, "knowledge/ask.html", {"form": form}, status=status)
+
+
+@login_required
+@refusals_as_403
+@require_POST
+def answer_post(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question_or_404(request, pk)
+    form = AnswerForm(request.POST)
+    if form.is_bot:
+        return redirect(question.get_absolute_url())
+    if form.is_valid():
+        try:
+            answer = services.answer_post(
+                actor=Actor(user=request.user), question=question, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, gettext("Thank you: your answer is on the board."))
+            return redirect(answer.get_absolute_url())
+    return _question_page(request, question, form, status=400)
+
+
+@login_required
+@refusals_as_403
+@require_POST
+def post_hide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = {"question": Question, "answer": Answer}.get(kind)
+    post = model.objects.filter(pk=pk).first() if model else None
+    if post is None:
+        raise Http404(gettext("There is no question with this number."))
+    form = HideForm(request.POST)
+    question = post if isinstance(post, Question) else post.question
+    if form.is_valid():
+        try:
+            services.post_hide(
+                actor=Actor(user=request.user),
+                post=post,
+                hidden=form.cleaned_data["hidden"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("edit_version"),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                gettext("It is hidden, and kept for history.") if post.hidden else gettext("It is shown again."),
+            )
+    return redirect(question.get_absolute_url())

@@ -367,6 +367,7 @@ SIGNED_IN_PAGES = {
     "write a guide": lambda r: "/knowledge/new",
     "edit a guide": lambda r: r.urls["guide page"] + "edit",
     "guides waiting for review": lambda r: "/knowledge/review/",
+    "add an event": lambda r: f"/events/links/{r.link.pk}/new",
     "ask a question": lambda r: "/knowledge/questions/new",
     "a question, as a moderator": lambda r: r.urls["a question"],
 }
