@@ -5,4 +5,5 @@ from events import views
 app_name = "events"
 urlpatterns = [
     path("", views.calendar, name="calendar"),
+    path("links/<int:pk>/new", views.event_new, name="new_for_link"),
 ]

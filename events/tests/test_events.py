@@ -207,3 +207,46 @@ def test_the_calendar_has_the_strict_policy_and_nothing_inline(client, town, act
     parts = page_parts(response.content.decode())
     assert not (parts.inline_scripts or parts.style_blocks or parts.style_attributes or parts.handler_attributes)
     assert not parts.script_urls
+
+
+def _form(**values):
+    return {
+        "title": "Choir visit",
+        "kind": "visit",
+        "start_date": _soon(20).isoformat(),
+        "time_zone": "Europe/London",
+    } | values
+
+
+def test_a_council_officer_adds_an_event_from_the_link_page(client, town):
+    officer = account_create("o@example.org", role=Role.COUNCIL_OFFICER, place=town["testford"])
+    client.force_login(officer)
+    link_page = client.get(town["link"].get_absolute_url()).content.decode()
+    assert f'href="/events/links/{town["link"].pk}/new"' in link_page
+    response = client.post(
+        f"/events/links/{town['link'].pk}/new",
+        _form(title="Choir visit " + HOSTILE, start_time="19:00", end_time="21:00"),
+    )
+    event = Event.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/events/#event-{event.pk}"
+    assert (event.link, event.start_time, event.time_zone) == (town["link"], dt.time(19), "Europe/London")
+    assert "Choir visit &lt;script&gt;" in client.get("/events/").content.decode()
+
+
+def test_the_event_form_says_what_is_wrong_and_saves_nothing(client, town):
+    client.force_login(account_create("m@example.org", role=Role.MODERATOR))
+    response = client.post(
+        f"/events/links/{town['link'].pk}/new",
+        _form(end_date=_soon(1).isoformat(), time_zone="Mars/Base", start_date="2027-02-30"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and not Event.objects.exists()
+    assert "There is a problem" in page and "Europe/London or Europe/Paris" in page and "First day" in page
+
+
+def test_someone_without_a_role_is_told_who_adds_events(client, town):
+    assert client.get(f"/events/links/{town['link'].pk}/new").status_code == 302  # sign in first
+    client.force_login(account_create("c@example.org"))
+    response = client.post(f"/events/links/{town['link'].pk}/new", _form())
+    assert response.status_code == 403 and not Event.objects.exists()
+    assert "Propose a correction of the link" in response.content.decode()

@@ -1,0 +1,58 @@
+"""The form that puts an event of a link on the calendar."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext, gettext_lazy
+
+from core.forms import ErrorSummaryMixin
+from events.models import EventKind
+
+
+class EventForm(ErrorSummaryMixin, forms.Form):
+    title = forms.CharField(label=gettext_lazy("What is it called?"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of event"), choices=EventKind.choices)
+    start_date = forms.DateField(
+        label=gettext_lazy("First day"), help_text=gettext_lazy("For example 2027-06-14."), widget=forms.DateInput()
+    )
+    end_date = forms.DateField(
+        label=gettext_lazy("Last day"),
+        required=False,
+        help_text=gettext_lazy("Leave empty for a one-day event."),
+        widget=forms.DateInput(),
+    )
+    start_time = forms.TimeField(
+        label=gettext_lazy("Starts at"),
+        required=False,
+        help_text=gettext_lazy("For example 19:00. Leave empty for all day."),
+    )
+    end_time = forms.TimeField(label=gettext_lazy("Ends at"), required=False)
+    time_zone = forms.CharField(
+        label=gettext_lazy("Time zone of these times"),
+        max_length=64,
+        initial="Europe/London",
+        help_text=gettext_lazy("For example Europe/London or Europe/Paris."),
+    )
+    url = forms.URLField(
+        label=gettext_lazy("Web address (optional)"), required=False, max_length=500, assume_scheme="https"
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Description (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"].strip()
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise forms.ValidationError(gettext("Give a time zone such as Europe/London or Europe/Paris.")) from exc
+        return name
+
+    def add_service_errors(self, error) -> None:
+        for name, messages in error.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
