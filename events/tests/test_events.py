@@ -188,6 +188,8 @@ def test_the_calendar_lists_events_by_month_with_its_feed(client, town, actor):
 
 
 def test_the_search_place_and_link_pages_lead_to_their_feeds(client, town):
+    home = client.get("/").content.decode()
+    assert all(f'href="{url}"' in home for url in ("/feeds/changes.atom", "/events/", "/documents/"))
     search = client.get("/search?country=RU").content.decode()
     assert 'type="application/atom+xml"' in search and "/feeds/changes.atom?country=RU" in search
     place = client.get(town["testford"].get_absolute_url()).content.decode()
