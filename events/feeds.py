@@ -31,7 +31,7 @@ from events.selectors import (
 )
 from links.forms import SearchForm
 from links.models import Link
-from links.selectors import search_links
+from links.selectors import LinkSearch, search_links
 from places.models import Place
 
 FEED_SIZE = 50
@@ -63,7 +63,10 @@ class RegistryChangesFeed(Feed):
         return search + (f"?{self._query}" if self._query else "")
 
     def items(self, form: SearchForm) -> list[RegistryChange]:
-        return registry_changes(search_links(form.to_search()), limit=FEED_SIZE)
+        criteria = form.to_search()
+        # Unfiltered, the feed reads the newest rows directly rather than through a search of every link.
+        links = None if criteria == LinkSearch() else search_links(criteria)
+        return registry_changes(links, limit=FEED_SIZE)
 
     def item_title(self, change: RegistryChange) -> str:
         if change.status_event is None:

@@ -117,20 +117,23 @@ class RegistryChange:
         return f"status-{self.status_event.pk}" if self.status_event else f"link-{self.link.pk}"
 
 
-def registry_changes(links: QuerySet[Link], limit: int = 50) -> list[RegistryChange]:
-    """The newest `limit` changes among `links` (a search's links): new links and recorded status changes."""
-    ids = links.order_by().values("pk")
-    new = Link.objects.filter(pk__in=ids).prefetch_related("parties__place", "parties__institution")
+def registry_changes(links: QuerySet[Link] | None, limit: int = 50) -> list[RegistryChange]:
+    """The newest `limit` changes among `links` (a search's links; None for all): new links and recorded
+    status changes. Newest by id, which follows creation, so each half reads its primary key index
+    backwards and stops after `limit` rows."""
+    new = Link.objects.prefetch_related("parties__place", "parties__institution")
     events = (
-        StatusEvent.objects.filter(link__in=ids)
-        .exclude(category="record")
+        StatusEvent.objects.exclude(category="record")
+        .filter(link__removed=False)
         .select_related("link")
         .prefetch_related("link__parties__place", "link__parties__institution")
     )
-    changes = [RegistryChange("link", link, link.created_at) for link in new.order_by("-created_at", "-pk")[:limit]]
+    if links is not None:
+        ids = links.order_by().values("pk")
+        new, events = new.filter(pk__in=ids), events.filter(link__in=ids)
+    changes = [RegistryChange("link", link, link.created_at) for link in new.order_by("-pk")[:limit]]
     changes += [
-        RegistryChange("status", event.link, event.created_at, event)
-        for event in events.order_by("-created_at", "-pk")[:limit]
+        RegistryChange("status", event.link, event.created_at, event) for event in events.order_by("-pk")[:limit]
     ]
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes[:limit]

@@ -166,6 +166,18 @@ def test_the_changes_feed_filters_like_the_search_page(client, town):
     )
 
 
+def test_a_removed_link_leaves_the_changes_feed(client, town, actor):
+    from links.services import link_remove
+
+    link_remove(actor=actor, link=town["other"], reason="Recorded twice")
+    for url in ("/feeds/changes.atom", "/feeds/changes.atom?country=FR"):
+        titles = [e.title for e in feedparser.parse(client.get(url).content).entries]
+        assert not any("Farburg" in title for title in titles), url
+    assert "New link: Testford – Probestadt" in [
+        e.title for e in feedparser.parse(client.get("/feeds/changes.atom").content).entries
+    ]
+
+
 def test_the_changes_feed_refuses_filters_it_cannot_use(client, town):
     response = client.get("/feeds/changes.atom?as_of=2022-02-30")
     assert response.status_code == 400
