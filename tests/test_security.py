@@ -153,6 +153,9 @@ def registry_build() -> Registry:
         actor=actor, title="Meet-up " + H.SCRIPT, kind="online", start_date=dt.date.today() + dt.timedelta(days=3),
         description=DESCRIPTION, link=link, url="https://example.org/meet",
     )  # fmt: skip
+    from documents.seeds import seed_templates_load
+
+    seed_templates_load()  # a browser test's database is flushed between tests, migrations' data with it
     agreement = DocumentTemplate.objects.get(kind="agreement", language="en")
     from knowledge.services import answer_post, question_ask
 

@@ -2,15 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from documents.seeds import seed_templates
+    from documents.seeds import seed_templates_load
 
-    DocumentTemplate = apps.get_model("documents", "DocumentTemplate")
-    for entry in seed_templates():
-        DocumentTemplate.objects.get_or_create(
-            kind=entry["kind"],
-            language=entry["language"],
-            defaults={"title": entry["title"], "summary": entry.get("summary", ""), "body": entry["body"]},
-        )
+    seed_templates_load(apps.get_model("documents", "DocumentTemplate"))
 
 
 class Migration(migrations.Migration):

@@ -146,3 +146,13 @@ def test_the_pages_have_the_strict_policy_and_nothing_inline(client, link):
         assert all(form["token"] for form in parts.post_forms)
     assert client.get("/documents/?link=99999999").status_code == 404
     assert client.get("/documents/?link=abc").status_code == 404
+
+
+def test_loading_the_seeds_again_adds_what_is_missing_and_keeps_edits(db):
+    from documents.seeds import seed_templates_load
+
+    DocumentTemplate.objects.filter(kind="agreement", language="en").update(title="Our own agreement")
+    DocumentTemplate.objects.filter(kind="press_release").delete()
+    assert seed_templates_load() == 2
+    assert seed_templates_load() == 0
+    assert _template("agreement").title == "Our own agreement"
