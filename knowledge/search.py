@@ -6,7 +6,7 @@ the searched text (`SearchEntry`) in step; the services call them in their trans
 
 - SQLite: an FTS5 table over SearchEntry (migration 0002, kept by triggers); ranked by bm25 with
   the title weighing ten times the text; snippets by FTS5's `snippet()`.
-- PostgreSQL: `websearch_to_tsquery` against the GIN-indexed weighted tsvector; ranked by
+- PostgreSQL: `plainto_tsquery` against the stored, GIN-indexed weighted tsvector; ranked by
   `ts_rank`; snippets by `ts_headline`, worked out for the page of results only.
 
 Both databases stem English words ("volunteers" finds "volunteer") and ignore case; the snippet
@@ -33,10 +33,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 12
 SNIPPET_WORDS = 30
 
-POSTGRES_VECTOR = (
-    "(setweight(to_tsvector('english'::regconfig, title), 'A')"
-    " || setweight(to_tsvector('english'::regconfig, body), 'B'))"
-)
+# A stored generated column (migration 0004): the title weighted A, the text B, GIN-indexed.
+POSTGRES_VECTOR = "e.document"
 
 
 @dataclass(frozen=True)
@@ -103,18 +101,33 @@ def search(query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:
 
 def _search_sqlite(words: list[str], limit: int, offset: int) -> list[tuple]:
     # Each word quoted (a double quote doubled): FTS5 reads it as a plain term, never as syntax.
+    # First the best rows (FTS5 sorts by its own `rank`, here bm25 with the title weighing ten
+    # times the text); then snippets for those rows only, found by their rowids, so that a word
+    # in every entry costs one ranking pass, not a second pass to make snippets.
+
     match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-    sql = f"""
-        SELECT e.kind, e.object_id, e.title,
-               snippet(knowledge_search_fts, 1, '{START}', '{STOP}', '…', {SNIPPET_WORDS}),
-               -bm25(knowledge_search_fts, 10.0, 1.0) AS rank
-        FROM knowledge_search_fts JOIN knowledge_searchentry e ON e.id = knowledge_search_fts.rowid
-        WHERE knowledge_search_fts MATCH %s
-        ORDER BY bm25(knowledge_search_fts, 10.0, 1.0), e.id
-        LIMIT %s OFFSET %s"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, limit, offset])
-        return cursor.fetchall()
+        cursor.execute(
+            "SELECT rowid, rank FROM knowledge_search_fts"
+            " WHERE knowledge_search_fts MATCH %s AND rank MATCH 'bm25(10.0, 1.0)'"
+            " ORDER BY rank LIMIT %s OFFSET %s",
+            [match, limit, offset],
+        )
+        best = cursor.fetchall()
+        if not best:
+            return []
+        ranks = dict(best)
+        marks = ", ".join(["%s"] * len(best))
+        cursor.execute(
+            f"""SELECT knowledge_search_fts.rowid, e.kind, e.object_id, e.title,
+                       snippet(knowledge_search_fts, 1, '{START}', '{STOP}', '…', {SNIPPET_WORDS})
+                FROM knowledge_search_fts JOIN knowledge_searchentry e ON e.id = knowledge_search_fts.rowid
+                WHERE knowledge_search_fts MATCH %s AND knowledge_search_fts.rowid IN ({marks})""",
+            [match, *ranks],
+        )
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
+        rows = [(*found[rowid], -rank) for rowid, rank in best if rowid in found]
+    return rows
 
 
 def _search_postgresql(words: list[str], limit: int, offset: int) -> list[tuple]:
