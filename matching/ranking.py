@@ -494,7 +494,6 @@ class SeekerFacts:
     profile_id: int | None = None
     owner_id: int | None = None
     excluded_profiles: frozenset[int] = frozenset()
-    excluded_rows: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -508,8 +507,6 @@ class Signals:
     neighbours_partners: np.ndarray
     size_gap: np.ndarray
     via: dict[int, list[int]] = field(default_factory=dict)  # row -> the seeker's partners it is twinned with
-    neighbour_sources: list[int] = field(default_factory=list)
-    country_links: np.ndarray | None = None  # links between the seeker's country and each country
 
 
 def _grid_density(universe: Universe, points: Iterable[tuple[int, float]]) -> np.ndarray:
@@ -607,8 +604,6 @@ def place_signals(
         neighbours_partners=neighbours_partners,
         size_gap=size_gap,
         via=dict(via),
-        neighbour_sources=neighbours,
-        country_links=links_from_home,
     )
 
 
@@ -620,8 +615,6 @@ def excluded_rows_mask(universe: Universe, network: Network, seeker: SeekerFacts
     for partner, edge in seeker.partners.items():
         if edge.never_again:
             excluded[partner] = True
-    for row in seeker.excluded_rows:
-        excluded[row] = True
     if seeker.ruled_out_countries:
         codes = [universe.country_index(c) for c in seeker.ruled_out_countries]
         excluded |= np.isin(universe.country, [c for c in codes if c >= 0])
@@ -773,12 +766,8 @@ def seeker_for(profile: SeekingProfile, universe: Universe, network: Network) ->
     row = universe.row_of_place.get(profile.place_id)
     if row is None:
         raise LookupError("The profile's place is not in the registry's places.")
-    if profile.institution_id:
-        partners: dict[int, Edge] = {}
-        excluded_rows: frozenset[int] = frozenset()
-    else:
-        partners = dict(network.partners.get(row, {}))
-        excluded_rows = frozenset()
+    # An institution's partners are other institutions (found below), not its town's partners.
+    partners: dict[int, Edge] = {} if profile.institution_id else dict(network.partners.get(row, {}))
     log_size = math.log10(profile.size) if profile.size else float(universe.log_population[row])
     met = Introduction.objects.filter(Q(from_profile=profile) | Q(to_profile=profile)).values_list(
         "from_profile_id", "to_profile_id"
@@ -814,7 +803,6 @@ def seeker_for(profile: SeekingProfile, universe: Universe, network: Network) ->
         profile_id=profile.pk,
         owner_id=profile.owner_id,
         excluded_profiles=frozenset(others),
-        excluded_rows=excluded_rows,
     )
 
 
