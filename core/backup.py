@@ -388,6 +388,15 @@ def checksums_compare(expected: Checksums, actual: Checksums) -> list[str]:
     return problems
 
 
+def _field_type(introspection: object, column: object) -> str:
+    """Django's field type for a column, or "" for a type Django has no field for (a stored
+    full-text tsvector on PostgreSQL): such columns are checksummed as text."""
+    try:
+        return introspection.get_field_type(column.type_code, column)  # type: ignore[attr-defined]
+    except KeyError:
+        return ""
+
+
 def _tables(connection: BaseDatabaseWrapper) -> list[tuple[str, list[str], str, list[int]]]:
     """(table, columns, primary key, positions of binary columns) for every model table present.
 
@@ -407,7 +416,7 @@ def _tables(connection: BaseDatabaseWrapper) -> list[tuple[str, list[str], str, 
                 binary = [
                     position
                     for position, column in enumerate(description)
-                    if introspection.get_field_type(column.type_code, column) == "BinaryField"
+                    if _field_type(introspection, column) == "BinaryField"
                 ]
                 pk = introspection.get_primary_key_column(cursor, table) or model._meta.pk.column
                 found[table] = (table, [column.name for column in description], pk, binary)
