@@ -45,6 +45,9 @@ class Guide(RegistryRecord):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     moderation_note = models.CharField(_("moderator's note"), max_length=1000, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The language of the page its author wrote it on: emails to them about it are in it (an
+    # account records no language of its own; proposals keep theirs the same way).
+    language = models.CharField(max_length=10, blank=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -104,6 +107,7 @@ class Question(RegistryRecord):
     tags = CodeListField(_("tags"), max_length=300)
     hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=10, blank=True, editable=False)  # as Guide.language: for emails
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -136,6 +140,18 @@ class Answer(RegistryRecord):
 
     def get_absolute_url(self) -> str:
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+
+class SentEmail(models.Model):
+    """One email the knowledge bank sent, by a key naming the event and its recipient
+    ("guide-decision:12:v3:user-7"): a task run twice, or enqueued twice, finds its key and sends
+    nothing (knowledge/emails.py). Holds no address or text, only that it was sent."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class EntryKind(models.TextChoices):
