@@ -90,9 +90,7 @@ def association_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         rows = associations_for_list(q=form.cleaned_data["q"], country=form.cleaned_data["country"])
         page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page}
     return render(request, "associations/association_list.html", context, status=200 if page is not None else 400)
 
 

@@ -93,9 +93,7 @@ def profile_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         rows = selectors.open_profiles(**form.cleaned_data)
         page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page}
     return render(request, "matching/profile_list.html", context, status=200 if page is not None else 400)
 
 

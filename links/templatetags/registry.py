@@ -31,11 +31,6 @@ def status_tag(value: str) -> str:
 
 
 @register.filter
-def url_with_page(query: str, page: int) -> str:
-    return f"?{query}&page={page}" if query else f"?page={page}"
-
-
-@register.filter
 def long_date(value: dt.date | None) -> str:
     """A date in words in the active language: "22 March 2022", "22 mars 2022"."""
     return _long_date(value) if value else ""
