@@ -2,16 +2,90 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+from typing import Any
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.antibot import HumanFormMixin
-from core.forms import ErrorSummaryMixin
+from core.forms import ErrorSummaryMixin, one_line, shown
 from knowledge.models import GuideKind
+from links.models import Link
+from places.models import Place
+from sources.models import Source
+
+# A registry record is named by the address of its page on this hub or by its number, typed into a
+# plain text box, rather than chosen from a list: the registry holds thousands of places, links and
+# sources, and a <select> that long (or one that needs JavaScript to search it) is a wall for a
+# volunteer on a keyboard or a screen reader. Every record's page is one search away, its address
+# is in the browser's address bar to copy, and its number is in that address; pasting or typing it
+# works the same with or without JavaScript, and a wrong one is named back in plain words.
+_NUMBER = re.compile(r"^(?:n[o°º]\.?|#)?\s*(\d{1,12})$", re.IGNORECASE)
+MAX_RELATED = 20
+
+
+class NotARecordPage(ValueError):
+    """Typed text that is neither a number nor the address of a record's page on this hub."""
+
+
+def record_number(text: str, *, namespace: str, hosts: Collection[str]) -> int:
+    """The number of the record that `text` names: "12", "#12", "No. 12", or the address of its page
+    on this hub in any language ("https://hub.example/fr/places/12/leeds", "/places/12/", "places/12").
+    `hosts` are this hub's own host names; an address on another site is refused."""
+    text = text.strip()
+    number = _NUMBER.match(text)
+    if number:
+        return int(number[1])
+    if "://" not in text and not text.startswith("/"):
+        first = text.split("/", 1)[0]
+        text = f"https://{text}" if "." in first else f"/{text}"
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError as exc:
+        raise NotARecordPage(text) from exc
+    if host and host not in hosts:
+        raise NotARecordPage(text)
+    path = parts.path
+    for code, _name in settings.LANGUAGES:  # /fr/places/12/ is the same page as /places/12/
+        if path.startswith(f"/{code}/"):
+            path = path[len(code) + 1 :]
+            break
+    match = None
+    with translation.override(settings.LANGUAGE_CODE):  # the default language's addresses have no prefix
+        for candidate in (path, f"{path}/"):  # "/places/12" as well as "/places/12/"
+            try:
+                match = resolve(candidate)
+                break
+            except Resolver404:
+                continue
+    if match is None:
+        raise NotARecordPage(text)
+    if match.namespace != namespace or match.url_name not in ("detail", "detail_short"):
+        raise NotARecordPage(text)
+    return int(match.kwargs["pk"])
+
+
+def hosts_of(request: Any) -> set[str]:
+    """This hub's host names: the one the page was asked for and the one its emails use (SITE_URL)."""
+    hosts = {urlsplit(f"//{request.get_host()}").hostname or ""}
+    hosts.add(urlsplit(settings.SITE_URL).hostname or "")
+    return {host.lower() for host in hosts if host}
 
 
 class GuideForm(ErrorSummaryMixin, forms.Form):
-    """Write or edit a guide or case study, with the source its facts come from."""
+    """Write or edit a guide or case study, with the source its facts come from (a web address or
+    a source in the registry, or both) and the places and links it is about.
+
+    Cleaned, `source` is a Source or None, `places` a list of Place and `links` a list of Link.
+    """
 
     kind = forms.ChoiceField(label=_("Kind"), choices=GuideKind.choices, widget=forms.RadioSelect)
     title = forms.CharField(
@@ -51,11 +125,19 @@ class GuideForm(ErrorSummaryMixin, forms.Form):
     source_url = forms.URLField(
         label=_("Web address of the source"),
         max_length=1000,
+        required=False,
         assume_scheme="https",
-        error_messages={
-            "required": _("Enter the web address of the source these facts come from."),
-            "invalid": _("Enter a web address starting with https:// or http://."),
-        },
+        help_text=_("For example a report, a council's minutes or a news article online."),
+        error_messages={"invalid": _("Enter a web address starting with https:// or http://.")},
+    )
+    source = forms.CharField(
+        label=_("Or a source already in the registry"),
+        max_length=1000,
+        required=False,
+        help_text=_(
+            "Its number, or the address of its page on this hub: open the source's page and copy the address "
+            "from the top of your browser, e.g. https://…/sources/12/…"
+        ),
     )
     source_passage = forms.CharField(
         label=_("The passage the guide relies on"),
@@ -64,7 +146,132 @@ class GuideForm(ErrorSummaryMixin, forms.Form):
         help_text=_("Quote the words of the source that support the guide."),
         error_messages={"required": _("Quote the passage of the source that supports the guide.")},
     )
+    places = forms.CharField(
+        label=_("Places it is about (optional)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line: the address of the place's page on this hub (e.g. https://…/places/12/leeds) or its number."
+        ),
+    )
+    links = forms.CharField(
+        label=_("Links it is about (optional)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line: the address of the link's page on this hub (e.g. https://…/links/7/leeds-durban) "
+            "or its number."
+        ),
+    )
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, hosts: Collection[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hosts = set(hosts)
+
+    def clean_title(self) -> str:
+        return one_line(self.cleaned_data["title"], str(self.fields["title"].label))
+
+    def clean_source(self) -> Source | None:
+        text = self.cleaned_data["source"].strip()
+        if not text:
+            return None
+        try:
+            number = record_number(text, namespace="sources", hosts=self.hosts)
+        except NotARecordPage:
+            raise forms.ValidationError(
+                gettext(
+                    "'%(text)s' is not the address of a source's page on this hub, nor its number. Copy the address "
+                    "of the source's page, or give the web address above instead."
+                )
+                % {"text": shown(text)}
+            ) from None
+        source = Source.objects.filter(pk=number).first()
+        if source is None:
+            raise forms.ValidationError(
+                gettext(
+                    "No source %(number)d in the registry: check the number on the source's page, or give the web "
+                    "address instead."
+                )
+                % {"number": number}
+            )
+        return source
+
+    def _records(self, field: str, model: type, namespace: str, messages: dict[str, str]) -> list:
+        lines = [line.strip() for line in self.cleaned_data[field].splitlines() if line.strip()]
+        if len(lines) > MAX_RELATED:
+            raise forms.ValidationError(messages["many"] % {"n": MAX_RELATED})
+        numbers, errors = [], []
+        for line in lines:
+            try:
+                number = record_number(line, namespace=namespace, hosts=self.hosts)
+            except NotARecordPage:
+                errors.append(messages["unreadable"] % {"text": shown(line)})
+                continue
+            if number not in numbers:
+                numbers.append(number)
+        manager = getattr(model, "all_objects", model.objects)
+        found = manager.in_bulk(numbers)
+        for number in numbers:
+            if number not in found:
+                errors.append(messages["missing"] % {"number": number})
+            elif getattr(found[number], "removed", False):
+                errors.append(messages["removed"] % {"number": number})
+        if errors:
+            raise forms.ValidationError(errors)
+        return [found[number] for number in numbers]
+
+    def clean_places(self) -> list[Place]:
+        return self._records(
+            "places",
+            Place,
+            "places",
+            {
+                "many": gettext("Name at most %(n)d places; keep the ones the guide is most about."),
+                "unreadable": gettext(
+                    "'%(text)s' is not the address of a place's page on this hub, nor its number. Open the place's "
+                    "page, copy its address from the top of your browser and paste it on a line of its own."
+                ),
+                "missing": gettext(
+                    "No place %(number)d in the registry: check the number on the place's page, or leave it out."
+                ),
+            },
+        )
+
+    def clean_links(self) -> list[Link]:
+        return self._records(
+            "links",
+            Link,
+            "links",
+            {
+                "many": gettext("Name at most %(n)d links; keep the ones the guide is most about."),
+                "unreadable": gettext(
+                    "'%(text)s' is not the address of a link's page on this hub, nor its number. Open the link's "
+                    "page, copy its address from the top of your browser and paste it on a line of its own."
+                ),
+                "missing": gettext(
+                    "No link %(number)d in the registry: check the number on the link's page, or leave it out."
+                ),
+                "removed": gettext(
+                    "The link %(number)d was removed from the registry: leave it out, or name another link."
+                ),
+            },
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.has_error("source_url") and not self.has_error("source"):
+            if not cleaned.get("source_url") and cleaned.get("source") is None:
+                self.add_error(
+                    "source_url",
+                    gettext(
+                        "Enter the web address of the source these facts come from, or name a source already in "
+                        "the registry."
+                    ),
+                )
+        return cleaned
 
 
 class ModerateForm(forms.Form):

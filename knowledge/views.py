@@ -20,7 +20,7 @@ from accounts.policy import Action, authorize, can
 from audit.services import Actor
 from core.versioning import EditConflict
 from knowledge import selectors, services
-from knowledge.forms import AnswerForm, GuideForm, HideForm, ModerateForm, QuestionForm, SearchForm
+from knowledge.forms import AnswerForm, GuideForm, HideForm, ModerateForm, QuestionForm, SearchForm, hosts_of
 from knowledge.models import Answer, Guide, Question
 
 PAGE_SIZE = 20
@@ -84,7 +84,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "guide": guide,
         "sources": guide.sources.select_related("source"),
         "places": guide.places.all(),
-        "links": guide.links.all(),
+        "links": guide.links.prefetch_related("parties__place", "parties__institution"),
         "may_edit": selectors.may_edit(request.user, guide),
         "may_moderate": can(request.user, Action.MODERATE) and not guide.is_published,
         "moderate_form": ModerateForm(initial={"edit_version": guide.version}),
@@ -92,21 +92,26 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "knowledge/detail.html", context)
 
 
-def _form_fields(form: GuideForm) -> dict[str, Any]:
+def _form_fields(form: GuideForm, kept: list[services.SourceSpec] = ()) -> dict[str, Any]:
+    """The service's arguments from the form: the source it names first, then `kept` (the guide's
+    other sources, which the form does not show and an edit keeps)."""
     data = form.cleaned_data
+    cited = services.SourceSpec(url=data["source_url"], source=data["source"], passage=data["source_passage"])
     return {
         "kind": data["kind"],
         "title": data["title"],
         "summary": data["summary"],
         "body": data["body"],
         "tags": data["tags"],
-        "sources": [services.SourceSpec(url=data["source_url"], passage=data["source_passage"])],
+        "sources": [cited, *kept],
+        "places": data["places"],
+        "links": data["links"],
     }
 
 
-def _form_page(request: HttpRequest, form: GuideForm, guide: Guide | None) -> HttpResponse:
+def _form_page(request: HttpRequest, form: GuideForm, guide: Guide | None, kept: int = 0) -> HttpResponse:
     status = 400 if form.is_bound else 200
-    return render(request, "knowledge/form.html", {"form": form, "guide": guide}, status=status)
+    return render(request, "knowledge/form.html", {"form": form, "guide": guide, "kept": kept}, status=status)
 
 
 @login_required
@@ -115,7 +120,7 @@ def _form_page(request: HttpRequest, form: GuideForm, guide: Guide | None) -> Ht
 def guide_create(request: HttpRequest) -> HttpResponse:
     actor = Actor(user=request.user)
     authorize(actor, Action.PROPOSE)
-    form = GuideForm(request.POST or None, initial={"kind": "guide"})
+    form = GuideForm(request.POST or None, initial={"kind": "guide"}, hosts=hosts_of(request))
     if request.method == "POST" and form.is_valid():
         try:
             guide = services.guide_create(actor=actor, **_form_fields(form))
@@ -130,6 +135,12 @@ def guide_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, None)
 
 
+def _addresses(records: Any) -> str:
+    """Records as the form's "one per line" boxes show them: the addresses of their pages, which
+    carry their names ("/places/12/leeds")."""
+    return "\n".join(record.get_absolute_url() for record in records)
+
+
 @login_required
 @refusals_as_403
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -137,25 +148,30 @@ def guide_edit(request: HttpRequest, slug: str) -> HttpResponse:
     guide = _guide_or_404(request, slug)
     if not selectors.may_edit(request.user, guide):
         raise PermissionDenied(gettext("Only its author or a moderator can change this guide."))
-    first = guide.sources.first()
+    cited = list(guide.sources.select_related("source"))
+    first = cited[0] if cited else None
+    kept = [services.SourceSpec(passage=c.passage, source=c.source, url=c.url) for c in cited[1:]]
     initial = {
         "kind": guide.kind,
         "title": guide.title,
         "summary": guide.summary,
         "body": guide.body,
         "tags": ", ".join(guide.tags),
-        "source_url": (first.url or (first.source.url if first.source else "")) if first else "",
+        "source_url": first.url if first else "",
+        "source": first.source.get_absolute_url() if first and first.source else "",
         "source_passage": first.passage if first else "",
+        "places": _addresses(guide.places.all()),
+        "links": _addresses(guide.links.prefetch_related("parties")),
         "edit_version": guide.version,
     }
-    form = GuideForm(request.POST or None, initial=initial)
+    form = GuideForm(request.POST or None, initial=initial, hosts=hosts_of(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.guide_update(
                 actor=Actor(user=request.user),
                 guide=guide,
                 expected_version=form.cleaned_data.get("edit_version"),
-                **_form_fields(form),
+                **_form_fields(form, kept),
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -165,7 +181,7 @@ def guide_edit(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, gettext("Your changes were saved. A moderator will read them."))
             return redirect(guide.get_absolute_url())
-    return _form_page(request, form, guide)
+    return _form_page(request, form, guide, kept=len(kept))
 
 
 @login_required
