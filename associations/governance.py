@@ -37,8 +37,7 @@ from associations.models import (
     GovernanceReminder,
     MemberCount,
 )
-from audit.models import ChangeAction
-from audit.services import Actor, change_record, snapshot, versioned_update
+from audit.services import Actor, created_record, versioned_update
 from stats.charts import Series, column_chart
 from stats.tables import Cell, Table, count_text
 
@@ -322,14 +321,12 @@ def member_counts_record(
         row = existing.get(band)
         if row is None:
             row = MemberCount(association=association, year=year, band=band, count=counts[band])
-            row.full_clean()
-            row.save()
-            change_record(
+            created_record(
                 actor=actor,
-                action=ChangeAction.CREATE,
-                target=row,
+                instance=row,
+                fields=MEMBER_COUNT_FIELDS,
                 summary=f"Recorded {row.count} members aged {_band_in_english(band)} in {year} at {association.name}",
-                changes=snapshot(row, MEMBER_COUNT_FIELDS) | {"association": association.pk},
+                more_changes={"association": association.pk},
             )
         else:
             versioned_update(

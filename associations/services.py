@@ -30,7 +30,7 @@ from accounts.policy import Action, authorize
 from associations.models import Association, CommitteeRole, Contact, ContactMessage, day_in_words
 from associations.selectors import contact_messages_from
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, snapshot, versioned_update
+from audit.services import Actor, change_record, created_record, versioned_update
 from core.text import fold
 from links.models import Link
 
@@ -71,17 +71,15 @@ def association_create(
     association = Association(
         name=name.strip(), website=website.strip(), meeting_place=meeting_place.strip(), description=description
     )
-    association.full_clean()
-    association.save()
     links = list(links)
-    association.links.set(links)
-    change_record(
+    created_record(
         actor=actor,
-        action=ChangeAction.CREATE,
-        target=association,
+        instance=association,
+        fields=ASSOCIATION_FIELDS,
         summary=f"Added association {association.name}",
-        changes=snapshot(association, ASSOCIATION_FIELDS) | {"links": sorted(link.pk for link in links)},
+        more_changes={"links": sorted(link.pk for link in links)},
     )
+    association.links.set(links)
     return association
 
 
@@ -176,14 +174,12 @@ def committee_role_add(
         term_start=term_start,
         term_end=term_end,
     )
-    row.full_clean()
-    row.save()
-    change_record(
+    created_record(
         actor=actor,
-        action=ChangeAction.CREATE,
-        target=row,
+        instance=row,
+        fields=COMMITTEE_FIELDS,
         summary=f"Added {_english(lambda: row.label)} {row.person} to {association.name}",
-        changes=snapshot(row, COMMITTEE_FIELDS) | {"association": association.pk},
+        more_changes={"association": association.pk},
     )
     return row
 
@@ -239,14 +235,12 @@ def contact_add(
         postal_address=postal_address.strip(),
         public=public,
     )
-    contact.full_clean()
-    contact.save()
-    change_record(
+    created_record(
         actor=actor,
-        action=ChangeAction.CREATE,
-        target=contact,
+        instance=contact,
+        fields=CONTACT_FIELDS,
         summary=f"Added a contact to {association.name}",
-        changes=snapshot(contact, CONTACT_FIELDS) | {"association": association.pk},
+        more_changes={"association": association.pk},
     )
     return contact
 

@@ -120,6 +120,24 @@ def change_record(
     return record
 
 
+def created_record(
+    *,
+    actor: Actor,
+    instance: models.Model,
+    fields: list[str],
+    summary: str,
+    more_changes: dict[str, Any] | None = None,
+) -> models.Model:
+    """The one way a new registry row is added: validate, save, log what it holds (`fields`, plus
+    `more_changes` such as its parent's id). Call it inside the service's transaction, after
+    checking who may add it."""
+    instance.full_clean()
+    instance.save()
+    changes = snapshot(instance, fields) | (more_changes or {})
+    change_record(actor=actor, action=ChangeAction.CREATE, target=instance, summary=summary, changes=changes)
+    return instance
+
+
 def privileged_action_log(
     *,
     actor: Actor,

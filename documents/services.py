@@ -7,8 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.policy import Action, authorize
-from audit.models import ChangeAction
-from audit.services import Actor, change_record, snapshot, versioned_update
+from audit.services import Actor, created_record, versioned_update
 from documents.models import DocumentTemplate
 
 TEMPLATE_FIELDS = ["kind", "language", "title", "summary", "body"]
@@ -19,14 +18,11 @@ def document_template_create(*, actor: Actor, **fields: Any) -> DocumentTemplate
     """A new template, or a translation of one (a kind in another language): moderators only."""
     authorize(actor, Action.MODERATE)
     template = DocumentTemplate(**fields)
-    template.full_clean()
-    template.save()
-    change_record(
+    created_record(
         actor=actor,
-        action=ChangeAction.CREATE,
-        target=template,
+        instance=template,
+        fields=TEMPLATE_FIELDS,
         summary=f"Document template {template.kind} ({template.language}): {template.title}",
-        changes=snapshot(template, TEMPLATE_FIELDS),
     )
     return template
 

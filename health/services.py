@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from accounts.policy import Action, authorize, roles_of
 from associations.models import Contact
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, provenance, removed_set, snapshot, versioned_update
+from audit.services import Actor, change_record, created_record, provenance, removed_set, snapshot, versioned_update
 from core.partial_dates import PartialDate
 from health.health import health_refresh
 from health.models import Activity, Verification, VerificationAnswer, VerificationRequest, VerifierRole
@@ -243,18 +243,15 @@ def verification_record(
         note=note.strip(),
         request=request,
     )
-    verification.full_clean()
-    verification.save()
-    change_record(
+    created_record(
         actor=actor,
-        action=ChangeAction.CREATE,
-        target=verification,
+        instance=verification,
+        fields=["answer", "by_role", "by_contact_id", "note", "request_id"],
         summary=_english(
             lambda: (
                 f"{link.title}: verified as {verification.get_answer_display()} by {verification.get_by_role_display()}"
             )
         ),
-        changes=snapshot(verification, ["answer", "by_role", "by_contact_id", "note", "request_id"]),
     )
     health_refresh([link.pk])
     return verification

@@ -19,6 +19,7 @@ from audit.services import (
     Actor,
     change_record,
     change_records_bulk,
+    created_record,
     diff,
     provenance,
     removed_set,
@@ -285,14 +286,11 @@ def status_event_record(
         deciding_body=deciding_body,
         decision_note=decision_note,
     )
-    event.full_clean()
-    event.save()
-    change_record(
+    created_record(
         actor=actor,
-        action=ChangeAction.CREATE,
-        target=event,
+        instance=event,
+        fields=EVENT_FIELDS,
         summary=_english(lambda: f"{link.title}: {event.get_status_display()} on {when}"),
-        changes=snapshot(event, EVENT_FIELDS),
     )
     for spec in citations:
         citation_add(actor=actor, target=event, spec=spec)

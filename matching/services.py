@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 
 from accounts.policy import Action, can, roles_of
 from audit.models import ChangeAction, ChangeRecord, Version
-from audit.services import Actor, change_record, snapshot, versioned_update
+from audit.services import Actor, change_record, created_record, snapshot, versioned_update
 from core.ratelimit import consume, wait_in_words
 from matching.models import (
     AbuseReport,
@@ -131,14 +131,11 @@ def profile_create(*, actor: Actor, **fields: object) -> SeekingProfile:
     fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     fields.setdefault("language", _page_language())
     profile = SeekingProfile(owner=actor.user if actor.user is not None else None, **fields)
-    profile.full_clean()
-    profile.save()
-    change_record(
+    created_record(
         actor=actor,
-        action=ChangeAction.CREATE,
-        target=profile,
+        instance=profile,
+        fields=PROFILE_FIELDS,
         summary=f"Added the partner-seeking profile {profile.name}",
-        changes=snapshot(profile, PROFILE_FIELDS),
     )
     return profile
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from accounts.policy import Action, authorize
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, change_records_bulk, snapshot, versioned_update
+from audit.services import Actor, change_record, change_records_bulk, created_record, snapshot, versioned_update
 from core.text import fold
 from places.models import GazetteerEntry, Institution, InstitutionKind, Place, PlaceKind, PlaceName
 
@@ -104,14 +104,11 @@ def _relocate_parties(which: Q) -> None:
 def institution_create(*, actor: Actor, name: str, kind: str, place: Place, note: str = "") -> Institution:
     authorize(actor, Action.EDIT, place)
     institution = Institution(name=name.strip(), kind=kind, place=place, note=note)
-    institution.full_clean()
-    institution.save()
-    change_record(
+    created_record(
         actor=actor,
-        action=ChangeAction.CREATE,
-        target=institution,
+        instance=institution,
+        fields=["name", "kind", "place_id", "note"],
         summary=f"Added institution {institution}",
-        changes=snapshot(institution, ["name", "kind", "place_id", "note"]),
     )
     return institution
 

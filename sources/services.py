@@ -8,7 +8,7 @@ from django.db import models, transaction
 
 from accounts.policy import Action, authorize
 from audit.models import ChangeAction
-from audit.services import Actor, change_record, change_records_bulk, snapshot, versioned_update
+from audit.services import Actor, change_record, change_records_bulk, created_record, snapshot, versioned_update
 from core.partial_dates import PartialDate
 from sources.models import Citation, Source
 
@@ -50,14 +50,11 @@ def source_create(
         published_precision=published.precision if published else "",
         note=note,
     )
-    source.full_clean()
-    source.save()
-    change_record(
+    created_record(
         actor=actor,
-        action=ChangeAction.CREATE,
-        target=source,
+        instance=source,
+        fields=SOURCE_FIELDS,
         summary=f"Added source {source}",
-        changes=snapshot(source, SOURCE_FIELDS),
     )
     return source
 
