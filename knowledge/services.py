@@ -1,5 +1,9 @@
 """Every write to the knowledge bank: check who may, validate in plain words, save, log, reindex.
 
+Emails (knowledge/emails.py, sent by the tasks in knowledge/tasks.py once the change is committed):
+the author hears when a moderator publishes their guide or sends it back; the moderators hear when
+a guide starts waiting for them; a question's author hears of each answer but their own.
+
 Who may: any contributor (an account with a verified address) writes a guide; it waits for a
 moderator, who publishes it or sends it back with a note. A moderator's own guide is published
 at once. An author edits their own guide (a published one then waits for a moderator again); a
@@ -9,12 +13,13 @@ moderator edits any. Every change is in the change log with its version (audit.s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -22,7 +27,7 @@ from accounts.policy import Action, authorize, can
 from audit.models import ChangeAction
 from audit.services import Actor, change_record, snapshot, versioned_update
 from core.ratelimit import consume, wait_in_words
-from knowledge import search
+from knowledge import search, tasks
 from knowledge.models import Answer, EntryKind, Guide, GuideSource, GuideStatus, Question
 
 GUIDE_FIELDS = ["kind", "title", "summary", "body", "tags", "status", "moderation_note", "published_at"]
@@ -89,6 +94,18 @@ def _relations_set(guide: Guide, places: list | None, links: list | None) -> Non
         guide.links.set(links)
 
 
+def _page_language() -> str:
+    """The language of the page the author writes on ("fr" on /fr/…): their emails are in it."""
+    return translation.get_language() or ""
+
+
+def _tell_moderators_if_newly_pending(guide: Guide, was: str | None) -> None:
+    """Once committed, email the moderators that a guide waits for them, when it has just started
+    to wait (written, edited after publication, or sent again), not at each edit while it waits."""
+    if guide.status == GuideStatus.PENDING and was != GuideStatus.PENDING:
+        transaction.on_commit(partial(tasks.guide_review_email.enqueue, guide.pk, guide.version))
+
+
 def _reindex(guide: Guide) -> None:
     if guide.is_published:
         search.index(
@@ -129,6 +146,7 @@ def guide_create(
         status=GuideStatus.PUBLISHED if published else GuideStatus.PENDING,
         published_at=timezone.now() if published else None,
         author=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        language=_page_language(),
     )
     guide.full_clean()
     guide.save()
@@ -142,6 +160,7 @@ def guide_create(
         changes=snapshot(guide, GUIDE_FIELDS),
     )
     _reindex(guide)
+    _tell_moderators_if_newly_pending(guide, None)
     return guide
 
 
@@ -170,6 +189,7 @@ def guide_update(
         changes["tags"] = tags_clean(changes["tags"])
     if not moderator:
         changes["status"] = GuideStatus.PENDING
+    was = guide.status
     versioned_update(
         actor=actor,
         instance=guide,
@@ -182,6 +202,7 @@ def guide_update(
         _sources_set(guide, sources)
     _relations_set(guide, places, links)
     _reindex(guide)
+    _tell_moderators_if_newly_pending(guide, was)
     return guide
 
 
@@ -209,6 +230,8 @@ def guide_moderate(
         summary=f"{'Published' if publish else 'Sent back'} the {guide.get_kind_display()} {guide.title}",
     )
     _reindex(guide)
+    if guide.author_id is not None and (actor.user is None or guide.author_id != actor.user.pk):
+        transaction.on_commit(partial(tasks.guide_decision_email.enqueue, guide.pk, guide.version))
     return guide
 
 
@@ -218,6 +241,7 @@ def guide_submit(*, actor: Actor, guide: Guide, expected_version: int | None = N
     authorize(actor, Action.PROPOSE)
     if actor.user is not None and guide.author_id != actor.user.pk and not _moderates(actor):
         raise PermissionDenied(gettext("Only its author or a moderator can change this guide."))
+    was = guide.status
     versioned_update(
         actor=actor,
         instance=guide,
@@ -227,6 +251,7 @@ def guide_submit(*, actor: Actor, guide: Guide, expected_version: int | None = N
         summary=f"Submitted the {guide.get_kind_display()} {guide.title} for review",
     )
     _reindex(guide)
+    _tell_moderators_if_newly_pending(guide, was)
     return guide
 
 
@@ -275,7 +300,13 @@ def question_ask(*, actor: Actor, title: str, body: str = "", tags: list[str] | 
     """A contributor's question to the network, on the board at once (moderators can hide it)."""
     authorize(actor, Action.PROPOSE)
     _throttle(actor)
-    question = Question(author=_author(actor), title=title.strip(), body=body.strip(), tags=tags_clean(tags))
+    question = Question(
+        author=_author(actor),
+        title=title.strip(),
+        body=body.strip(),
+        tags=tags_clean(tags),
+        language=_page_language(),
+    )
     question.full_clean()
     question.save()
     change_record(
@@ -307,6 +338,8 @@ def answer_post(*, actor: Actor, question: Question, body: str) -> Answer:
         changes=snapshot(answer, ANSWER_FIELDS),
     )
     _reindex_post(answer)
+    if question.author_id is not None and question.author_id != answer.author_id:
+        transaction.on_commit(partial(tasks.answer_email.enqueue, answer.pk))
     return answer
 
 

@@ -172,7 +172,9 @@ def test_hostile_input_is_shown_as_text(client, world):
 
 def test_a_title_is_one_line(client, world):
     client.force_login(world["writer"])
-    response = client.post("/knowledge/new", fields(title="Leeds\nBcc: everyone@example.org", source_url="https://e.org"))
+    response = client.post(
+        "/knowledge/new", fields(title="Leeds\nBcc: everyone@example.org", source_url="https://e.org")
+    )
     assert response.status_code == 400
     assert "must be one line of plain text" in response.content.decode()
 
