@@ -42,11 +42,19 @@ def _absolute(path: str) -> str:
 
 
 class RegistryChangesFeed(Feed):
-    """New links and status changes, newest first, among the links a search would find."""
+    """New links, status changes and new guides, newest first, among the links a search would find.
+
+    Filtered, the feed keeps the guides tied to a link the search finds or to a place that is a party of
+    one; unfiltered, every published guide.
+    """
 
     feed_type = Atom1Feed
     title = "Twinning Hub: changes to the registry"
-    subtitle = "New links and recorded changes of status (paused, ended, reinstated …), each with its source."
+    subtitle = (
+        "New links, recorded changes of status (paused, ended, reinstated …), each with its source, and new "
+        "guides in the knowledge bank. With filters, only the links the search page would find, and only the "
+        "guides about one of those links or about a place that is a party of one."
+    )
 
     def get_object(self, request: HttpRequest) -> SearchForm:
         form = SearchForm(request.GET)
@@ -69,6 +77,9 @@ class RegistryChangesFeed(Feed):
         return registry_changes(links, limit=FEED_SIZE)
 
     def item_title(self, change: RegistryChange) -> str:
+        if change.guide is not None:
+            label = "New case study" if change.guide.kind == "case_study" else "New guide"
+            return f"{label}: {change.guide.title}"
         if change.status_event is None:
             return f"New link: {change.link.title}"
         event = change.status_event
@@ -79,6 +90,8 @@ class RegistryChangesFeed(Feed):
         return escape(self._description(change))
 
     def _description(self, change: RegistryChange) -> str:
+        if change.guide is not None:
+            return change.guide.summary
         if change.status_event is None:
             return change.link.description or f"{change.link.get_kind_display()} added to the registry."
         event = change.status_event
@@ -90,6 +103,8 @@ class RegistryChangesFeed(Feed):
         return " ".join(parts)
 
     def item_link(self, change: RegistryChange) -> str:
+        if change.guide is not None:
+            return change.guide.get_absolute_url()
         url = change.link.get_absolute_url()
         return url + (f"#event-{change.status_event.pk}" if change.status_event else "")
 

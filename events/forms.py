@@ -1,4 +1,4 @@
-"""The form that puts an event of a link on the calendar."""
+"""The forms that put an event on the calendar (of a link, of a place, or of the whole network) and edit one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
 from core.forms import ErrorSummaryMixin
-from events.models import EventKind
+from events.models import Event, EventKind
+
+# The fields of an event its form edits (its place or link stays where it was added).
+EVENT_FORM_FIELDS = (
+    "title", "kind", "start_date", "end_date", "start_time", "end_time", "time_zone", "url", "description",
+)  # fmt: skip
 
 
 class EventForm(ErrorSummaryMixin, forms.Form):
@@ -56,3 +61,19 @@ class EventForm(ErrorSummaryMixin, forms.Form):
     def add_service_errors(self, error) -> None:
         for name, messages in error.message_dict.items():
             self.add_error(name if name in self.fields else None, messages)
+
+
+class EventEditForm(EventForm):
+    """An event's details as they are, with the version they were read at: an edit made from a page
+    that someone else's save has since made stale is refused rather than saved over theirs."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, event: Event, **kwargs: object) -> None:
+        self.event = event
+        initial = {name: getattr(event, name) for name in EVENT_FORM_FIELDS}
+        kwargs.setdefault("initial", initial | {"version": event.version})
+        super().__init__(*args, **kwargs)
+
+    def changes(self) -> dict[str, object]:
+        return {name: self.cleaned_data[name] for name in EVENT_FORM_FIELDS}

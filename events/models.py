@@ -65,7 +65,7 @@ class Event(RegistryRecord):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("events:calendar") + f"#event-{self.pk}"
+        return reverse("events:detail", kwargs={"pk": self.pk})
 
     @property
     def last_day(self) -> dt.date:

@@ -9,6 +9,8 @@ from itertools import groupby
 from django.db.models import Q, QuerySet
 
 from events.models import Event
+from knowledge.models import Guide
+from knowledge.selectors import published_guides
 from links.models import Link, Party, StatusEvent
 
 # How far ahead the calendar and its feeds look, and how far back the feeds keep past events.
@@ -105,22 +107,38 @@ def calendar_by_month(start: dt.date, end: dt.date) -> list[tuple[dt.date, list[
 
 @dataclass(frozen=True)
 class RegistryChange:
-    """One item of the changes feed: a link added to the registry, or a status change recorded."""
+    """One item of the changes feed: a link added to the registry, a status change recorded, or a guide
+    published in the knowledge bank."""
 
-    kind: str  # "link" or "status"
-    link: Link
+    kind: str  # "link", "status" or "guide"
+    link: Link | None
     at: dt.datetime
     status_event: StatusEvent | None = None
+    guide: Guide | None = None
 
     @property
     def uid(self) -> str:
+        if self.guide is not None:
+            return f"guide-{self.guide.pk}"
         return f"status-{self.status_event.pk}" if self.status_event else f"link-{self.link.pk}"
 
 
+def _guides_of(ids: QuerySet) -> Q:
+    """Guides tied to one of these links, or to a place that is a party of one (itself or through an
+    institution in it): what "filtered like the search" means for a guide."""
+    parties = Party.objects.filter(link__in=ids)
+    return (
+        Q(links__in=ids)
+        | Q(places__in=parties.filter(place__isnull=False).values("place_id"))
+        | Q(places__in=parties.filter(institution__isnull=False).values("institution__place_id"))
+    )
+
+
 def registry_changes(links: QuerySet[Link] | None, limit: int = 50) -> list[RegistryChange]:
-    """The newest `limit` changes among `links` (a search's links; None for all): new links and recorded
-    status changes. Newest by id, which follows creation, so each half reads its primary key index
-    backwards and stops after `limit` rows."""
+    """The newest `limit` changes among `links` (a search's links; None for all): new links, recorded
+    status changes and newly published guides (with a search, those tied to its links or their places).
+    Newest by id, which follows creation, so the links' and status changes' halves read their primary key
+    index backwards and stop after `limit` rows; guides are few, and read by their publication date."""
     new = Link.objects.prefetch_related("parties__place", "parties__institution")
     events = (
         StatusEvent.objects.exclude(category="record")
@@ -128,12 +146,18 @@ def registry_changes(links: QuerySet[Link] | None, limit: int = 50) -> list[Regi
         .select_related("link")
         .prefetch_related("link__parties__place", "link__parties__institution")
     )
+    guides = published_guides().filter(published_at__isnull=False)
     if links is not None:
         ids = links.order_by().values("pk")
         new, events = new.filter(pk__in=ids), events.filter(link__in=ids)
+        guides = guides.filter(pk__in=Guide.objects.filter(_guides_of(ids)).values("pk"))
     changes = [RegistryChange("link", link, link.created_at) for link in new.order_by("-pk")[:limit]]
     changes += [
         RegistryChange("status", event.link, event.created_at, event) for event in events.order_by("-pk")[:limit]
+    ]
+    changes += [
+        RegistryChange("guide", None, guide.published_at, guide=guide)
+        for guide in guides.order_by("-published_at", "-pk")[:limit]
     ]
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes[:limit]

@@ -1,8 +1,9 @@
 """Writes of calendar events: each checks who may make it, validates, saves and logs, in one transaction.
 
-Who may add or change an event is who may change its link (or, for an event of a place only, the
-place's council officers) directly; an event of neither is the moderators'. Everyone else proposes
-one to them (a later step of issue 10).
+Who may add, change or remove an event is who may change its link (or, for an event of a place only,
+the place's council officers) directly; an event of neither (a conference, an online meet-up of the
+whole network) is the moderators'. Any other contributor proposes one (proposals, kind
+"calendar_event_new"), and the approving moderator puts it on the calendar through event_create.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ EVENT_FIELDS = [
 
 
 def _target(event: Event) -> object:
+    """What the policy judges for an event: its link, else its place, else nothing (the network's)."""
     return event.link or event.place
 
 
@@ -69,5 +71,10 @@ def event_update(*, actor: Actor, event: Event, changes: dict[str, Any], expecte
 
 @transaction.atomic
 def event_remove(*, actor: Actor, event: Event, removed: bool = True) -> Event:
-    authorize(actor, Action.REMOVE, event)
+    """Take an event off the calendar and its feeds (a cancelled or mistaken one), or put it back.
+
+    Whoever may add the event may remove it: a cancelled visit is its organisers' news, not only the
+    moderators'. The row stays, and the removal is a change in its history like any other.
+    """
+    authorize(actor, Action.EDIT, _target(event))
     return removed_set(actor=actor, instance=event, removed=removed, summary=f"Event {event.title}")

@@ -8,6 +8,7 @@ proposal is validated, authorised, versioned and logged exactly as any other.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -254,6 +255,80 @@ def _association_change(actor: Actor, association, payload: dict[str, Any], citi
     return association_update(actor=actor, association=association, expected_version=version, **payload)
 
 
+# ---------------------------------------------------------------- calendar events
+
+CALENDAR_EVENT_FIELDS = {
+    "title", "kind", "start_date", "end_date", "start_time", "end_time", "time_zone", "url", "description",
+    "place", "link",
+}  # fmt: skip
+
+
+def _calendar_event_scope(payload: dict[str, Any]) -> Link | Place | None:
+    """The link or place the event is of (None: the whole network's), as the policy judges it."""
+    if payload.get("link"):
+        link = Link.objects.filter(pk=payload["link"]).first()
+        if link is None:
+            raise ValidationError(gettext("The link of this event is no longer in the registry."))
+        return link
+    if payload.get("place"):
+        place = Place.objects.filter(pk=payload["place"]).first()
+        if place is None:
+            raise ValidationError(gettext("The place of this event is no longer in the registry."))
+        return place
+    return None
+
+
+def _parsed(payload: dict[str, Any], key: str, parse: Callable[[str], Any], problem: str) -> Any:
+    value = payload.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return parse(str(value))
+    except ValueError as exc:
+        raise ValidationError({key: problem}) from exc
+
+
+def _calendar_event_new(actor: Actor, _target: None, payload: dict[str, Any], citing: Citing, _v: int | None):
+    """Put the proposed event on the calendar, as the approving moderator (or a role that may add it)."""
+    from events.services import event_create
+
+    unknown = set(payload) - CALENDAR_EVENT_FIELDS
+    if unknown:
+        raise ValidationError(gettext("An event has no field(s) called %(fields)s.") % {"fields": _names(unknown)})
+    scope = _calendar_event_scope(payload)
+    start = _parsed(payload, "start_date", dt.date.fromisoformat, gettext("Give the first day, such as 2027-06-14."))
+    if start is None:
+        raise ValidationError({"start_date": gettext("Give the first day, such as 2027-06-14.")})
+    time_problem = gettext("Give a time such as 19:00.")
+    return event_create(
+        actor=actor,
+        title=str(payload.get("title", "")),
+        kind=payload.get("kind") or "other",
+        start_date=start,
+        end_date=_parsed(payload, "end_date", dt.date.fromisoformat, gettext("Give the last day, such as 2027-06-15.")),
+        start_time=_parsed(payload, "start_time", dt.time.fromisoformat, time_problem),
+        end_time=_parsed(payload, "end_time", dt.time.fromisoformat, time_problem),
+        time_zone=payload.get("time_zone") or "Europe/London",
+        url=payload.get("url", ""),
+        description=payload.get("description", ""),
+        link=scope if isinstance(scope, Link) else None,
+        place=scope if isinstance(scope, Place) else None,
+    )
+
+
+def _calendar_event_described(payload: dict[str, Any]) -> str:
+    try:
+        scope = _calendar_event_scope(payload)
+    except ValidationError:
+        scope = None
+    values = {"title": payload.get("title", ""), "date": payload.get("start_date", "?")}
+    if isinstance(scope, Link):
+        return gettext("New event of %(scope)s: %(title)s, %(date)s") % (values | {"scope": scope.title})
+    if isinstance(scope, Place):
+        return gettext("New event in %(scope)s: %(title)s, %(date)s") % (values | {"scope": scope.name})
+    return gettext("New event of the whole network: %(title)s, %(date)s") % values
+
+
 def _names(fields: set[str]) -> str:
     return ", ".join(sorted(fields))
 
@@ -342,6 +417,13 @@ KINDS: dict[str, ChangeKind] = {
         lambda source, p: (
             gettext("Correct the source %(source)s: %(changes)s") % {"source": source, "changes": _described(p)}
         ),
+    ),
+    ProposalKind.CALENDAR_EVENT_NEW: ChangeKind(
+        ProposalKind.CALENDAR_EVENT_NEW,
+        Action.EDIT,
+        lambda _t, p: _calendar_event_scope(p),  # a place's council officer adds its events directly
+        _calendar_event_new,
+        lambda _t, p: _calendar_event_described(p),
     ),
     ProposalKind.PLACE_CHANGE: ChangeKind(
         ProposalKind.PLACE_CHANGE,

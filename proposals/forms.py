@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ChoiceField, ErrorSummaryMixin, MultipleChoiceField, PartialDateField, one_line
 from core.partial_dates import PartialDate
 from core.text import fold
+from events.forms import EventForm
 from links.models import Link, LinkKind, LinkStatus, Purpose, StatusEvent
 from links.purposes import purpose_name
 from places.geography import country_choices
@@ -485,3 +486,30 @@ class DecisionForm(ErrorSummaryMixin, forms.Form):
         if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
             self.add_error("reason", gettext("Say why you reject it: the proposer is told."))
         return cleaned
+
+
+class CalendarEventForm(EventForm, CitingForm):
+    """An event proposed for the calendar (of a link, a place or the whole network), with where it comes from:
+    its own web page is the natural source."""
+
+    def __init__(self, *args: object, link: Link | None = None, place: Place | None = None, **kwargs: object) -> None:
+        self.link, self.place = link, place
+        super().__init__(*args, **kwargs)
+        self.fields["source_url"].help_text = _("For example the event's own page, or the organiser's announcement.")
+
+    def payload(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values = {
+            "title": data["title"],
+            "kind": data["kind"],
+            "start_date": data["start_date"].isoformat(),
+            "end_date": data["end_date"].isoformat() if data.get("end_date") else "",
+            "start_time": data["start_time"].strftime("%H:%M") if data.get("start_time") else "",
+            "end_time": data["end_time"].strftime("%H:%M") if data.get("end_time") else "",
+            "time_zone": data["time_zone"],
+            "url": data.get("url", ""),
+            "description": data.get("description", "").strip(),
+            "link": self.link.pk if self.link is not None else None,
+            "place": self.place.pk if self.place is not None else None,
+        }
+        return {key: value for key, value in values.items() if value not in ("", None)}

@@ -26,6 +26,7 @@ class ProposalKind(models.TextChoices):
     PLACE_CHANGE = "place_change", _("a correction to a place")
     ASSOCIATION_NEW = "association_new", _("a new association")
     ASSOCIATION_CHANGE = "association_change", _("a correction to an association")
+    CALENDAR_EVENT_NEW = "calendar_event_new", _("a new calendar event")
 
 
 class ProposalStatus(models.TextChoices):

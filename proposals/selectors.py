@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from proposals.models import Proposal, ProposalStatus
+from proposals.models import Proposal, ProposalKind, ProposalStatus
 
 LABELS = {
     "name": _("Name"),
@@ -33,6 +33,13 @@ LABELS = {
     "population": _("Population"),
     "subdivision": _("Region"),
     "note": _("Note"),
+    "start_date": _("First day"),
+    "end_date": _("Last day"),
+    "start_time": _("Starts at"),
+    "end_time": _("Ends at"),
+    "time_zone": _("Time zone"),
+    "place": _("Place"),
+    "link": _("Link"),
 }
 
 
@@ -63,6 +70,23 @@ def _current_value(target: object, key: str) -> Any:
     return getattr(target, key, "")
 
 
+def _calendar_event_value(key: str, value: Any) -> str:
+    if key == "place":
+        from places.models import Place
+
+        return str(Place.objects.filter(pk=value).first() or value)
+    if key == "link":
+        from links.models import Link
+
+        link = Link.all_objects.filter(pk=value).first()
+        return link.title if link else str(value)
+    if key == "kind":
+        from events.models import EventKind
+
+        return str(EventKind(value).label) if value in EventKind.values else str(value)
+    return str(value)
+
+
 def proposal_rows(proposal: Proposal) -> list[tuple[str, str, str]]:
     """(field, now, proposed) for each value the proposal gives: the moderator's comparison."""
     target = proposal.target
@@ -72,6 +96,9 @@ def proposal_rows(proposal: Proposal) -> list[tuple[str, str, str]]:
             from places.models import Place
 
             proposed = ", ".join(str(p) for p in Place.objects.filter(pk__in=proposed))
+        if proposal.kind == ProposalKind.CALENDAR_EVENT_NEW:  # a new event: nothing "now", its place or link named
+            rows.append((LABELS.get(key, key), "", _calendar_event_value(key, proposed)))
+            continue
         now = "" if key in ("why", "places") else _current_value(target, key)
         if key == "status":  # the status in words, in the reader's language
             from links.models import LinkStatus

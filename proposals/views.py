@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -269,6 +270,35 @@ def propose_association_change(request: HttpRequest, pk: int) -> HttpResponse:
         intro=gettext("Change what is wrong or missing, and say where it comes from."),
         back=association.get_absolute_url(),
         expected_version=lambda form: form.shown_version(),
+    )
+
+
+def propose_calendar_event(request: HttpRequest, link_pk: int | None = None, place_pk: int | None = None):
+    """An event for the calendar from someone who cannot add it directly (events.views sends them here)."""
+    from places.models import Place
+
+    link = _link(link_pk) if link_pk is not None else None
+    place = get_object_or_404(Place, pk=place_pk) if place_pk is not None else None
+    if link is not None:
+        heading = gettext("Propose an event of %(link)s") % {"link": link.display_title}
+        back = link.get_absolute_url()
+    elif place is not None:
+        heading = gettext("Propose an event in %(place)s") % {"place": place.name}
+        back = place.get_absolute_url()
+    else:
+        heading = gettext("Propose an event for the calendar")
+        back = reverse("events:calendar")
+    return _propose(
+        request,
+        kind=ProposalKind.CALENDAR_EVENT_NEW,
+        make_form=lambda data: proposal_forms.CalendarEventForm(data, link=link, place=place),
+        target=None,
+        heading=heading,
+        intro=gettext(
+            "A conference, an online meet-up, an exchange visit or another event open to people in twinning. "
+            "A moderator checks it and puts it on the calendar; we will email you when they have."
+        ),
+        back=back,
     )
 
 

@@ -149,7 +149,7 @@ def registry_build() -> Registry:
     from documents.models import DocumentTemplate
     from events.services import event_create
 
-    event_create(  # on the calendar, and in the link's iCalendar feed
+    event = event_create(  # on the calendar, and in the link's iCalendar feed
         actor=actor, title="Meet-up " + H.SCRIPT, kind="online", start_date=dt.date.today() + dt.timedelta(days=3),
         description=DESCRIPTION, link=link, url="https://example.org/meet",
     )  # fmt: skip
@@ -170,6 +170,7 @@ def registry_build() -> Registry:
         "knowledge search": "/knowledge/?q=volunteers+script",
         "guide page": guide.get_absolute_url(),
         "events calendar": "/events/",
+        "event page": event.get_absolute_url(),
         "document templates": f"/documents/?link={link.pk}",
         "fill in a document": f"/documents/{agreement.pk}/?link={link.pk}",
         "link history": f"/links/{link.pk}/history/",
@@ -289,6 +290,7 @@ PAGE_NAMES = [
     "knowledge search",
     "guide page",
     "events calendar",
+    "event page",
     "document templates",
     "fill in a document",
     "link history",
@@ -371,6 +373,11 @@ SIGNED_IN_PAGES = {
     "edit a guide": lambda r: r.urls["guide page"] + "edit",
     "guides waiting for review": lambda r: "/knowledge/review/",
     "add an event": lambda r: f"/events/links/{r.link.pk}/new",
+    "add an event of a place": lambda r: f"/events/places/{r.place.pk}/new",
+    "add an event of the whole network": lambda r: "/events/new",
+    "edit an event": lambda r: r.urls["event page"] + "edit",
+    "event page, as a moderator": lambda r: r.urls["event page"],
+    "propose an event": lambda r: "/proposals/calendar/new",
     "ask a question": lambda r: "/knowledge/questions/new",
     "a question, as a moderator": lambda r: r.urls["a question"],
 }

@@ -14,34 +14,10 @@ from accounts.models import Role
 from accounts.testing import account_create
 from audit.models import ChangeRecord
 from audit.services import Actor
-from core.partial_dates import PartialDate
 from events.models import Event
 from events.services import event_create, event_update
-from links.services import link_create, status_event_record
 
 HOSTILE = '<script>alert(1)</script> "quotes" & ampersands'
-
-
-@pytest.fixture
-def town(db, make_place, actor, cite):
-    testford, probestadt, essaiville, far = (
-        make_place("Testford", "GB"),
-        make_place("Probestadt", "DE"),
-        make_place("Essaiville", "FR"),
-        make_place("Farburg", "RU"),
-    )
-    today = dt.date.today()
-    agreed = today.replace(year=today.year - 10) + dt.timedelta(days=20)
-    link = link_create(
-        actor=actor, parties=[testford, probestadt], kind="formal", citations=cite(),
-        agreement=PartialDate.parse(agreed.isoformat()),
-    )  # fmt: skip
-    other = link_create(actor=actor, parties=[essaiville, far], kind="formal", citations=cite())
-    status_event_record(
-        actor=actor, link=other, when=PartialDate.parse("2022-03-22"), status="paused", citations=cite(),
-        reason="The invasion of Ukraine " + HOSTILE, category="war", deciding_body="Full council",
-    )  # fmt: skip
-    return {"testford": testford, "link": link, "other": other, "essaiville": essaiville, "agreed": agreed}
 
 
 def _soon(days: int) -> dt.date:
@@ -242,7 +218,7 @@ def test_a_council_officer_adds_an_event_from_the_link_page(client, town):
         _form(title="Choir visit " + HOSTILE, start_time="19:00", end_time="21:00"),
     )
     event = Event.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/events/#event-{event.pk}"
+    assert response.status_code == 302 and response["Location"] == f"/events/{event.pk}/"
     assert (event.link, event.start_time, event.time_zone) == (town["link"], dt.time(19), "Europe/London")
     assert "Choir visit &lt;script&gt;" in client.get("/events/").content.decode()
 
@@ -258,9 +234,10 @@ def test_the_event_form_says_what_is_wrong_and_saves_nothing(client, town):
     assert "There is a problem" in page and "Europe/London or Europe/Paris" in page and "First day" in page
 
 
-def test_someone_without_a_role_is_told_who_adds_events(client, town):
+def test_someone_without_a_role_is_sent_to_propose_the_event(client, town):
     assert client.get(f"/events/links/{town['link'].pk}/new").status_code == 302  # sign in first
     client.force_login(account_create("c@example.org"))
     response = client.post(f"/events/links/{town['link'].pk}/new", _form())
-    assert response.status_code == 403 and not Event.objects.exists()
-    assert "Propose a correction of the link" in response.content.decode()
+    assert response.status_code == 302 and not Event.objects.exists()
+    assert response["Location"] == f"/proposals/calendar/links/{town['link'].pk}/new"
+    assert "Propose an event of Testford – Probestadt" in client.get(response["Location"]).content.decode()
