@@ -349,7 +349,7 @@ def with_list_data(links: QuerySet[Link]) -> QuerySet[Link]:
         Prefetch("parties", queryset=parties),
         "purposes",
         *local_names_prefetch("parties__place", "parties__institution__place"),  # none in English
-    )
+    ).annotate(health_state=Coalesce(F("health__state"), Value("unknown")))  # kept by health; not yet: unknown
 
 
 def link_for_page(pk: int) -> Link:

@@ -39,6 +39,21 @@ def test_search_filters_by_health_and_unknown_includes_links_never_worked_out(cl
     assert "&#x27;lively&#x27; is not one of the choices for &#x27;Health&#x27;" in refused.content.decode()
 
 
+def test_every_result_and_a_place_s_links_show_their_health_today(client, healths):
+    def health_by_title(html: str) -> dict[str, str]:
+        rows = re.findall(r'<td data-label="Link"><a href="[^"]+">([^<]+)</a>.*?<td data-label="Health today">(.*?)</td>', html, re.S)
+        return {title: re.sub(r"<[^>]+>", "", cell) for title, cell in rows}
+
+    expected = {
+        "Testford – Probestadt": "active",
+        "Testford – Essaiville": "dormant",
+        "Probestadt – Essaiville": "unknown",
+    }
+    assert health_by_title(client.get("/search").content.decode()) == expected
+    place_page = client.get(healths.testford.get_absolute_url()).content.decode()
+    assert health_by_title(place_page) == {k: v for k, v in expected.items() if "Testford" in k}
+
+
 def test_the_csv_download_and_the_api_list_take_the_same_filter(client, healths):
     csv_text = b"".join(client.get("/search.csv", {"health": "dormant"}).streaming_content).decode()
     assert "Testford – Essaiville" in csv_text and "Probestadt" not in csv_text
