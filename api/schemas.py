@@ -279,6 +279,13 @@ class ActivityOut(Out):
     source_url: str
 
 
+class ReviewSummaryOut(Out):
+    owner: str = Field(description="Who wrote the review: an association, or the council of one of the link's places.")
+    owner_kind: str = Field(description="association or council.")
+    summary: str = Field(description="The summary its owner published; the review's answers are private.")
+    published_at: dt.datetime
+
+
 class HealthOut(Out):
     state: str = Field(description="active, quiet, dormant or unknown: whether anything still happens on the link.")
     state_label: str
@@ -303,6 +310,9 @@ class LinkDetail(LinkOut):
     needs_verification: list[FlagOut] = Field(description="Unresolved flags: lists that stopped listing the link.")
     activities: list[ActivityOut] = Field(description="Activities on the link (visits, exchanges ...), oldest first.")
     health: HealthOut = Field(description="Whether anything still happens on it, apart from its decided status.")
+    review_summaries: list[ReviewSummaryOut] = Field(
+        description="Published summaries of political-dispute reviews by its association or councils, oldest first."
+    )
     version: int = Field(description="Bumped by every edit of the link's own fields.")
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -208,6 +208,16 @@ def event_out(event: StatusEvent, label: str) -> dict[str, Any]:
     }
 
 
+def review_summary_out(review: Any) -> dict[str, Any]:
+    """A political-dispute review's published summary: never its private answers."""
+    return {
+        "owner": review.owner_name,
+        "owner_kind": "association" if review.association_id else "council",
+        "summary": review.public_summary,
+        "published_at": review.published_at,
+    }
+
+
 def activity_out(activity: Any) -> dict[str, Any]:
     party = activity.travelling_party
     return {
@@ -271,6 +281,7 @@ def link_detail(link: Link, today: dt.date, as_of: dt.date | None) -> dict[str, 
                 "gaps": gaps,
             }
         )
+    from disputes.selectors import published_summaries_of
     from health.selectors import activities_of
 
     parent = link.parent
@@ -287,6 +298,7 @@ def link_detail(link: Link, today: dt.date, as_of: dt.date | None) -> dict[str, 
         "needs_verification": flags,
         "activities": [activity_out(a) for a in activities_of(link)],
         "health": health_out(link),
+        "review_summaries": [review_summary_out(review) for review in published_summaries_of(link)],
         "version": link.version,
         "created_at": link.created_at,
         "updated_at": link.updated_at,

@@ -9,6 +9,19 @@ from core.admin_support import moderates
 PRIVATE_FIELDS = {
     "associations.contact": {"email", "phone", "postal_address", "address"},
     "matching.seekingprofile": {"contact_name", "contact_email", "contact_phone"},
+    # An association's or council's own deliberation: not the moderators' to read (disputes.policy).
+    "disputes.disputereview": {
+        "what_happened",
+        "happened_on",
+        "happened_precision",
+        "assistance_asked",
+        "criticism_risk",
+        "ties_without_council",
+        "changes_needed",
+        "decision",
+        "next_review_on",
+        "public_summary",
+    },
 }
 
 

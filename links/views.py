@@ -150,17 +150,22 @@ def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     today = dt.date.today()
     from accounts.policy import Action, can
     from api.jsonld import link_jsonld
+    from disputes.policy import can_work_on
+    from disputes.selectors import published_summaries_of, timeline_with_summaries
     from health.selectors import HEALTH_MEANING, activities_of, link_health, timeline_with_activities
 
     context = {
         "link": link,
         "today": today,
         "status_today": status_on(link, today),
-        "timeline": timeline_with_activities(timeline(link), activities_of(link)),
+        "timeline": timeline_with_summaries(
+            timeline_with_activities(timeline(link), activities_of(link)), published_summaries_of(link)
+        ),
         "jsonld": link_jsonld(link, today),
         "health": link_health(link),
         "health_meaning": HEALTH_MEANING,
         "can_record": can(request.user, Action.EDIT, link),
         "can_verify": can(request.user, Action.RECORD_DECISION, link),
+        "can_review_disputes": can_work_on(request.user, link),  # an owner's private checklist, not moderators'
     }
     return render(request, "links/link_detail.html", context)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "knowledge",
     "events",
     "documents",
+    "disputes",
     "django_tasks",
     "django_tasks_db",
     "allauth",

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     path("documents/", include("documents.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("disputes/", include("disputes.urls")),
     prefix_default_language=False,
 )
 
