@@ -72,9 +72,21 @@ class Result:
         return self.record.question.title if isinstance(self.record, Answer) else self.record.title
 
 
-def search_results(query: str, *, limit: int = 20) -> list[Result]:
+class Results(list):
+    """The page's search results, with how many entries match in all (`count`, up to
+    search.RANK_LIMIT) and whether more than that matched (`capped`: the page asks for a word more)."""
+
+    def __init__(self, results: list[Result], *, count: int, capped: bool) -> None:
+        super().__init__(results)
+        self.count = count
+        self.capped = capped
+        self.limit = search.RANK_LIMIT
+
+
+def search_results(query: str, *, limit: int = 20) -> Results:
     """Search hits with the records they stand for: published guides, questions and answers not hidden."""
-    hits = search.search(query, limit=limit)
+    page = search.find(query, limit=limit)
+    hits = page.hits
     ids: dict[str, list[int]] = {}
     for hit in hits:
         ids.setdefault(hit.kind, []).append(hit.object_id)
@@ -86,7 +98,8 @@ def search_results(query: str, *, limit: int = 20) -> list[Result]:
         ).select_related("question"),
     }
     records = {(kind, row.pk): row for kind, rows in found.items() for row in rows}
-    return [Result(hit, records[(h.kind, h.object_id)]) for h in hits if (h.kind, h.object_id) in records]
+    results = [Result(h, records[(h.kind, h.object_id)]) for h in hits if (h.kind, h.object_id) in records]
+    return Results(results, count=page.count, capped=page.capped)
 
 
 def questions(*, tag: str = "") -> QuerySet[Question]:
