@@ -282,9 +282,15 @@ class Block(models.Model):
 
 
 class AbuseReport(models.Model):
-    """A report to the moderators about a profile or what it wrote."""
+    """A report to the moderators about a profile or what it wrote: from an introduction (`reporter`
+    is then the profile it came from) or from the profile's public page by any signed-in account."""
 
-    reporter = models.ForeignKey(SeekingProfile, on_delete=models.PROTECT, related_name="reports_made")
+    reporter = models.ForeignKey(
+        SeekingProfile, null=True, blank=True, on_delete=models.PROTECT, related_name="reports_made"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reported = models.ForeignKey(SeekingProfile, on_delete=models.PROTECT, related_name="reports_received")
     introduction = models.ForeignKey(Introduction, null=True, blank=True, on_delete=models.SET_NULL)
     reason = models.TextField(_("what happened"), max_length=2000)

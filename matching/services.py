@@ -393,22 +393,38 @@ def block(*, actor: Actor, blocker: SeekingProfile, blocked: SeekingProfile) -> 
 def report_abuse(
     *,
     actor: Actor,
-    reporter: SeekingProfile,
     reported: SeekingProfile,
     reason: str,
+    reporter: SeekingProfile | None = None,
     introduction: Introduction | None = None,
 ) -> AbuseReport:
-    """Tell the moderators about a profile or what it wrote (from a profile you made)."""
-    _require_owner(actor, reporter, gettext("You can report only from a profile you made."))
-    if introduction is not None and {introduction.from_profile_id, introduction.to_profile_id} != {
-        reporter.pk,
-        reported.pk,
-    }:
+    """Tell the moderators about a profile or what it wrote: from a profile you made (an
+    introduction's page), or from the profile's public page as any signed-in contributor."""
+    if reporter is not None:
+        _require_owner(actor, reporter, gettext("You can report only from a profile you made."))
+    else:
+        _signed_in_contributor(actor)
+        if owns(actor.user, reported):
+            raise ValidationError(gettext("This is your own profile: edit or close it instead of reporting it."))
+    if introduction is not None and (
+        reporter is None or {introduction.from_profile_id, introduction.to_profile_id} != {reporter.pk, reported.pk}
+    ):
         raise ValidationError(gettext("This introduction is not between these two profiles."))
-    report = AbuseReport(reporter=reporter, reported=reported, introduction=introduction, reason=(reason or "").strip())
+    user = actor.user if actor.user is not None and actor.user.is_authenticated else None
+    if (
+        user is not None
+        and AbuseReport.objects.filter(reported=reported, reported_by=user, handled_at__isnull=True).exists()
+    ):
+        raise ValidationError(
+            gettext("You have already reported this profile. The moderators will read your report; nothing was added.")
+        )
+    report = AbuseReport(
+        reporter=reporter, reported_by=user, reported=reported, introduction=introduction, reason=(reason or "").strip()
+    )
     report.full_clean()
     report.save()
-    _record(actor, report, f"{reporter.name} reported {reported.name}", {"reported": reported.pk}, True)
+    who = reporter.name if reporter is not None else "A signed-in visitor"
+    _record(actor, report, f"{who} reported {reported.name}", {"reported": reported.pk}, True)
     return report
 
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:pk>/status", views.profile_status, name="status"),
     path("<int:pk>/suggestions", views.suggestions, name="suggestions"),
     path("<int:pk>/interest", views.interest, name="interest"),
+    path("<int:pk>/report", views.profile_report, name="profile_report"),
     path("<int:pk>/<slug:slug>", views.profile_detail, name="profile"),
 ]

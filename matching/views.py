@@ -98,11 +98,13 @@ def profile_list(request: HttpRequest) -> HttpResponse:
 
 
 @registry_cached_page(reads=())
-def profile_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+def profile_detail(
+    request: HttpRequest, pk: int, slug: str = "", *, report_form: Any = None, status: int = 200
+) -> HttpResponse:
     """A profile's public page. Its contact details appear only to its owner and to a partner whose
     introduction both sides accepted (never to anonymous visitors, so the cached page has none)."""
     profile = _profile_or_404(pk)
-    if request.path != profile.get_absolute_url():
+    if request.method in ("GET", "HEAD") and request.path != profile.get_absolute_url():
         return HttpResponsePermanentRedirect(profile.get_absolute_url())
     own = list(selectors.profiles_of_user(request.user).exclude(status=ProfileStatus.CLOSED))
     interest_form = None
@@ -114,8 +116,27 @@ def profile_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
         "show_contacts": selectors.contacts_visible(request.user, profile),
         "interest_form": interest_form,
         "has_profiles": bool(own),
+        "report_form": report_form or ReportAbuseForm(),
     }
-    return render(request, "matching/profile_detail.html", context)
+    return render(request, "matching/profile_detail.html", context, status=status)
+
+
+@login_required
+@refusals_as_403
+@require_POST
+def profile_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report a profile to the moderators from its public page (a fake, an insult, a scam)."""
+    profile = _profile_or_404(pk)
+    form = ReportAbuseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_abuse(actor=Actor(user=request.user), reported=profile, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, gettext("Thank you. The hub's moderators will read your report."))
+            return redirect(profile.get_absolute_url())
+    return profile_detail(request, pk, report_form=form, status=400)
 
 
 # ---------------------------------------------------------------- a person's own pages

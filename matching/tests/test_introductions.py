@@ -169,6 +169,36 @@ def test_a_report_reaches_the_moderators_queue_and_is_handled_there(world):
     assert report.outcome == "Profile paused"
 
 
+def test_anyone_signed_in_can_report_a_profile_from_its_page_once_and_not_their_own(world, client):
+    page = world.dakar.get_absolute_url()
+    anonymous = client.get(page).content.decode()
+    assert "Sign in to report this profile to the moderators" in anonymous and "Send the report" not in anonymous
+    assert client.post(f"/partners/{world.dakar.pk}/report", {"reason": "Fake"}).status_code == 302  # to sign in
+    assert not AbuseReport.objects.exists()
+
+    stranger = signed_in(world.stranger)
+    assert "Send the report" in stranger.get(page).content.decode()
+    empty = stranger.post(f"/partners/{world.dakar.pk}/report", {"reason": ""})
+    assert empty.status_code == 400 and "Say what happened, so the moderators can act on it." in empty.content.decode()
+    assert not AbuseReport.objects.exists()
+    sent = stranger.post(f"/partners/{world.dakar.pk}/report", {"reason": "This <b>council</b> does not exist"})
+    assert sent.status_code == 302 and sent["Location"] == page
+    report = AbuseReport.objects.get()
+    assert (report.reporter, report.reported_by, report.reported) == (None, world.stranger, world.dakar)
+    again = stranger.post(f"/partners/{world.dakar.pk}/report", {"reason": "Still fake"})
+    assert again.status_code == 400 and "You have already reported this profile" in again.content.decode()
+    assert AbuseReport.objects.count() == 1
+
+    owner = signed_in(world.dakar_owner)
+    assert "Send the report" not in owner.get(page).content.decode()
+    own = owner.post(f"/partners/{world.dakar.pk}/report", {"reason": "Me"})
+    assert own.status_code == 400 and "This is your own profile" in own.content.decode()
+
+    queue = signed_in(world.moderator).get("/partners/reports/").content.decode()
+    assert "A signed-in visitor reported" in queue
+    assert "This &lt;b&gt;council&lt;/b&gt; does not exist" in queue
+
+
 # ---------------------------------------------------------------- notifications
 
 
