@@ -13,8 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.policy import Action, authorize
-from audit.models import ChangeAction
-from audit.services import Actor, change_record, removed_set, snapshot, versioned_update
+from audit.services import Actor, created_record, removed_set, versioned_update
 from events.models import Event
 
 EVENT_FIELDS = [
@@ -42,16 +41,8 @@ def event_create(*, actor: Actor, title: str, start_date, **fields: Any) -> Even
     """Put an event on the calendar (fields: those of EVENT_FIELDS, by model name: place, link …)."""
     event = Event(title=title.strip(), start_date=start_date, **fields)
     authorize(actor, Action.EDIT, _target(event))
-    event.full_clean()
-    event.save()
-    change_record(
-        actor=actor,
-        action=ChangeAction.CREATE,
-        target=event,
-        summary=f"Event on {event.start_date.isoformat()}: {event.title}",
-        changes=snapshot(event, EVENT_FIELDS),
-    )
-    return event
+    summary = f"Event on {event.start_date}: {event.title}"
+    return created_record(actor=actor, instance=event, fields=EVENT_FIELDS, summary=summary)
 
 
 @transaction.atomic
