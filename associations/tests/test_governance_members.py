@@ -125,7 +125,7 @@ def test_bad_counts_are_refused_in_plain_words_and_nothing_is_saved(client, asso
     assert response.status_code == 400
     html = response.content.decode()
     assert error in html
-    assert f'id="id_{field}-error"' in html or f'href="#id_{field}"' in html
+    assert f'id="id_{field}_error"' in html or f'href="#id_{field}"' in html
     assert not MemberCount.objects.exists()
     assert not ChangeRecord.objects.filter(target_type=ContentType.objects.get_for_model(MemberCount)).exists()
 
