@@ -83,7 +83,11 @@ class DisputeReview(RegistryRecord):
         ]
 
     def __str__(self) -> str:
-        return gettext("Review of %(what)s (%(when)s)") % {"what": self.what_happened[:60], "when": self.when}
+        # Never the answers, nor what happened: a record's name can surface where its fields do not.
+        return gettext("Political-dispute review %(number)s of link %(link)s") % {
+            "number": self.pk,
+            "link": self.link_id,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("disputes:detail", kwargs={"pk": self.pk})

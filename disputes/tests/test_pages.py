@@ -173,11 +173,25 @@ def test_publishing_an_empty_summary_is_explained(client, town, review):
     assert stale.status_code == 400 and "Someone else changed this review" in stale.content.decode()
 
 
-def test_the_answers_are_in_no_history_and_hidden_in_the_admins_change_log(client, town, review):
+def test_the_answers_are_in_no_page_history_or_api_and_hidden_in_the_admins_change_log(client, town, review):
     summary_publish(actor=Actor(user=town.editor), review=review, summary="Public words")
-    client.force_login(town.moderator)
-    history = client.get(f"/links/{town.link.pk}/history/").content.decode()
-    assert SECRET not in history and "newspaper" not in history
+    link_url = town.link.get_absolute_url()
+    for who in (None, town.other_editor, town.moderator, town.admin):
+        client.logout()
+        if who is not None:
+            client.force_login(who)
+        for url in (
+            link_url,
+            f"/links/{town.link.pk}/history/",
+            f"/associations/{town.association.pk}/history/",
+            f"/api/v1/links/{town.link.pk}",
+            f"/fr{link_url}",
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, (who, url)
+            text = response.content.decode()
+            assert SECRET not in text and "newspaper" not in text and "books" not in text, (who, url)
+            assert "Public words" in text or "history" in url, (who, url)
     from audit.models import ChangeRecord
 
     client.force_login(town.admin)
@@ -187,6 +201,8 @@ def test_the_answers_are_in_no_history_and_hidden_in_the_admins_change_log(clien
         text = page.content.decode()
         assert SECRET not in text and "newspaper" not in text and "people_only" not in text
         assert "(private: not shown)" in text
+    listing = client.get("/admin/audit/changerecord/").content.decode()
+    assert "Political-dispute review" in listing and SECRET not in listing and "newspaper" not in listing
     assert client.get("/admin/disputes/").status_code == 404  # no admin of reviews at all
 
 
