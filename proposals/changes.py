@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,6 +25,9 @@ from places.models import Place
 from proposals.models import ProposalKind
 from sources.models import Source, SourceKind
 from sources.services import CitationSpec, citation_add, source_create
+
+if TYPE_CHECKING:
+    from events.models import Event
 
 
 @dataclass(frozen=True)
@@ -265,16 +268,16 @@ CALENDAR_EVENT_FIELDS = {
 
 def _calendar_event_scope(payload: dict[str, Any]) -> Link | Place | None:
     """The link or place the event is of (None: the whole network's), as the policy judges it."""
-    if payload.get("link"):
-        link = Link.objects.filter(pk=payload["link"]).first()
-        if link is None:
-            raise ValidationError(gettext("The link of this event is no longer in the registry."))
-        return link
-    if payload.get("place"):
-        place = Place.objects.filter(pk=payload["place"]).first()
-        if place is None:
-            raise ValidationError(gettext("The place of this event is no longer in the registry."))
-        return place
+    for key, model, missing in (
+        ("link", Link, gettext("The link of this event is no longer in the registry.")),
+        ("place", Place, gettext("The place of this event is no longer in the registry.")),
+    ):
+        if payload.get(key) in (None, ""):
+            continue
+        record = model.objects.filter(pk=int(payload[key])).first() if str(payload[key]).isdigit() else None
+        if record is None:
+            raise ValidationError(missing)
+        return record
     return None
 
 
@@ -288,7 +291,7 @@ def _parsed(payload: dict[str, Any], key: str, parse: Callable[[str], Any], prob
         raise ValidationError({key: problem}) from exc
 
 
-def _calendar_event_new(actor: Actor, _target: None, payload: dict[str, Any], citing: Citing, _v: int | None):
+def _calendar_event_new(actor: Actor, _target: None, payload: dict[str, Any], citing: Citing, _v: int | None) -> Event:
     """Put the proposed event on the calendar, as the approving moderator (or a role that may add it)."""
     from events.services import event_create
 

@@ -273,7 +273,9 @@ def propose_association_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def propose_calendar_event(request: HttpRequest, link_pk: int | None = None, place_pk: int | None = None):
+def propose_calendar_event(
+    request: HttpRequest, link_pk: int | None = None, place_pk: int | None = None
+) -> HttpResponse:
     """An event for the calendar from someone who cannot add it directly (events.views sends them here)."""
     from places.models import Place
 
