@@ -161,8 +161,9 @@ def test_a_councils_summary_names_the_council(client, town):
         when=PartialDate.parse("2022"),
     )
     summary_publish(actor=Actor(user=town.officer), review=review, summary="The council paused the link.")
-    page = client.get(town.link.get_absolute_url()).content.decode()
-    assert "Summary of a review by the council of Testford" in page
+    url = town.link.get_absolute_url()
+    assert "Summary of a review by the council of Testford" in client.get(url).content.decode()
+    assert "Résumé d’un examen par la municipalité de Testford" in client.get(f"/fr{url}").content.decode()
 
 
 def test_publishing_an_empty_summary_is_explained(client, town, review):
@@ -268,3 +269,17 @@ def test_the_pages_keep_the_sites_security_policy_and_their_forms_carry_tokens(c
         assert parts.style_attributes == [] and parts.handler_attributes == [], url
         assert all(len(form["token"]) >= 32 for form in parts.post_forms), url
         assert parts.post_forms or url.endswith(f"/links/{town.link.pk}/"), url  # the list has no form
+
+
+def test_the_checklist_leads_to_the_advocacy_guide_once_it_is_published(client, town):
+    from core.models import ExternalId
+    from knowledge.models import Guide, GuideStatus
+    from knowledge.seed import SCHEME
+
+    guide = Guide.objects.create(title="Speak up together", slug="speak-up", summary="s", body="b", tags=["advocacy"])
+    ExternalId.remember(SCHEME, "recommendation-advocacy", guide)
+    client.force_login(town.editor)
+    url = f"/disputes/links/{town.link.pk}/"
+    assert guide.get_absolute_url() not in client.get(url).content.decode()  # waiting for review: not offered
+    Guide.objects.filter(pk=guide.pk).update(status=GuideStatus.PUBLISHED)
+    assert guide.get_absolute_url() in client.get(url).content.decode()
