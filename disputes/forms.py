@@ -85,11 +85,9 @@ class ReviewForm(OneValueEach, ErrorSummaryMixin, forms.Form):
     def clean_what_happened(self) -> str:
         return self.cleaned_data["what_happened"].strip()
 
-    def owner_key(self) -> tuple[str, int]:
-        """("association", 3) or ("place", 7): whom a new review is for."""
-        key = self.cleaned_data.get("owner") or self.only_owner
-        kind, _dash, pk = key.partition("-")
-        return kind, int(pk)
+    def owner_key(self) -> str:
+        """Whom a new review is for: "association-3" or "place-7" (disputes.policy.Owners.choices)."""
+        return self.cleaned_data.get("owner") or self.only_owner
 
     def service_arguments(self) -> dict[str, object]:
         data = self.cleaned_data

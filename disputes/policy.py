@@ -38,6 +38,13 @@ class Owners:
             (f"place-{p.pk}", gettext("the council of %(place)s") % {"place": local_name(p)}) for p in self.places
         ]
 
+    def pick(self, key: str) -> dict[str, object]:
+        """The owner a choice names ("association-3", "place-7"), as review_create's keyword arguments."""
+        kind, _dash, number = key.partition("-")
+        association = next((a for a in self.associations if kind == "association" and str(a.pk) == number), None)
+        place = next((p for p in self.places if kind == "place" and str(p.pk) == number), None)
+        return {"association": association, "place": place}
+
     def owns(self, *, association_id: int | None, place_id: int | None) -> bool:
         if association_id is not None:
             return any(a.pk == association_id for a in self.associations)

@@ -92,11 +92,7 @@ def review_new(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(gettext("There is no page at this address."))
     form = ReviewForm(request.POST if request.method == "POST" else None, owners=owners)
     if request.method == "POST" and form.is_valid():
-        kind, owner_pk = form.owner_key()
-        owner = {
-            "association": next((a for a in owners.associations if a.pk == owner_pk and kind == "association"), None),
-            "place": next((p for p in owners.places if p.pk == owner_pk and kind == "place"), None),
-        }
+        owner = owners.pick(form.owner_key())
         try:
             review = review_create(actor=Actor(user=request.user), link=link, **owner, **form.service_arguments())
         except PermissionDenied as exc:
