@@ -562,3 +562,7 @@ api.add_router("", router)
 from matching.api import router as matching_router  # noqa: E402 (it imports this module's neighbours)
 
 api.add_router("", matching_router)
+
+from knowledge.api import router as knowledge_router  # noqa: E402 (as the partner-finding router above)
+
+api.add_router("", knowledge_router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
@@ -12,6 +13,7 @@ from accounts.policy import Action, can
 from core.fields import contains_code
 from knowledge import search
 from knowledge.models import Answer, EntryKind, Guide, GuideStatus, Question
+from links.models import Party
 
 
 def published_guides(*, tag: str = "", kind: str = "") -> QuerySet[Guide]:
@@ -21,6 +23,28 @@ def published_guides(*, tag: str = "", kind: str = "") -> QuerySet[Guide]:
     if kind:
         rows = rows.filter(kind=kind)
     return rows
+
+
+def guides_for(*, link: Any = None, place: Any = None, limit: int = 5) -> list[Guide]:
+    """Published guides and case studies about a link or a place, newest first, for their pages.
+
+    For a link: those tied to it, or to a place of its parties (itself, or an institution's place).
+    For a place: those tied to it, or to a link it is a party to that is not removed. One query.
+    """
+    about = Q()
+    if link is not None:
+        parties = Party.objects.filter(link=link)
+        about |= Q(links=link)
+        about |= Q(places__in=parties.filter(place__isnull=False).values("place_id"))
+        about |= Q(places__in=parties.filter(institution__isnull=False).values("institution__place_id"))
+    if place is not None:
+        its_links = Party.objects.filter(Q(place=place) | Q(institution__place=place), link__removed=False)
+        about |= Q(places=place) | Q(links__in=its_links.values("link_id"))
+    if not about:
+        return []
+    rows = Guide.objects.filter(about, status=GuideStatus.PUBLISHED).distinct()
+    rows = rows.only("kind", "title", "slug", "summary", "published_at").order_by("-published_at", "-id")
+    return list(rows[:limit])
 
 
 def tags_in_use() -> list[tuple[str, int]]:

@@ -40,6 +40,8 @@ from audit.services import Actor
 from core.partial_dates import PartialDate
 from health.models import Activity
 from imports.models import NameResolution, Outcome
+from knowledge.api import GuideFilters, QuestionFilters
+from knowledge.services import SourceSpec, guide_create
 from links.forms import SearchForm
 from links.models import Link, Party, StatusEvent
 from links.services import link_create, status_event_record
@@ -129,8 +131,18 @@ def world(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
             wants=["youth"],
             **hostile_profile,
         )
+        guide = guide_create(
+            actor=Actor(user=staff),
+            title=H.SCRIPT,
+            summary=H.IMG,
+            body=H.SCRIPT,
+            sources=[SourceSpec(url="https://example.org/", passage=H.IMG)],
+            places=[markup_town],
+            links=[evil_link],
+        )
         yield {
             "reg": reg,
+            "guide": guide,
             "evil_link": evil_link,
             "evil_source": evil,
             "bad_town": bad_town,
@@ -237,6 +249,10 @@ QUERY_TARGETS: dict[str, dict[str, H.Kind]] = {
     "/api/v1/sources/{source}": {"bogus": H.LENIENT},
     "/api/v1/profiles": kinds_of(ProfileFilterForm, api=True) | API_EXTRAS,
     "/api/v1/profiles/{profile}": {"bogus": H.LENIENT},
+    # A tag is a slug: it refuses markup and SQL as a code does.
+    "/api/v1/guides": kinds_of(GuideFilters, api=True) | {"tag": H.CODE} | API_EXTRAS,
+    "/api/v1/guides/{guide}": {"bogus": H.LENIENT},
+    "/api/v1/questions": kinds_of(QuestionFilters, api=True) | {"tag": H.CODE} | API_EXTRAS,
 }
 # Read with the API token of a profile's owner (the one who may read them).
 OWNER_QUERY_TARGETS: dict[str, dict[str, H.Kind]] = {
@@ -263,6 +279,7 @@ def url_for(template: str, w: dict[str, Any]) -> str:
         source=w["evil_source"].pk,
         profile=w["profile"].pk,
         introduction=w["introduction"].pk,
+        guide=w["guide"].slug,
     )
 
 
@@ -357,7 +374,7 @@ def test_every_parameter_in_the_openapi_document_is_a_target_above(client, w):
     """The targets above come from the forms; the OpenAPI document lists no parameter they miss."""
     document = client.get("/api/v1/openapi.json").json()
     for path, operations in document["paths"].items():
-        target = re.sub(r"\{id\}", "{" + path.split("/")[3].rstrip("s") + "}", path)
+        target = re.sub(r"\{(id|slug)\}", "{" + path.split("/")[3].rstrip("s") + "}", path)
         get = operations.get("get")
         if not get:
             continue
