@@ -1,7 +1,6 @@
 """The header's navigation, with "Knowledge bank" and "Events" in it, on a 320 px wide phone: it wraps
-rather than running off the screen, every link stays on screen, and the section you are in is marked.
-
-(The home page's search box is 400 px wide and does push that page sideways at 320 px: not the header.)"""
+rather than running off the screen, every link stays on screen, the section you are in is marked, and
+nothing on those pages (the home page's search box included) makes them scroll sideways."""
 
 from __future__ import annotations
 
@@ -37,3 +36,4 @@ def test_the_header_fits_a_320_px_screen_and_marks_where_you_are(phone, url, cur
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"], (names[i], box)
     marked = [names[i] for i in range(links.count()) if links.nth(i).get_attribute("aria-current") == "page"]
     assert marked == ([current] if current else [])
+    assert phone.evaluate("document.documentElement.scrollWidth") <= NARROW["width"], "the page scrolls sideways"
