@@ -9,9 +9,10 @@ the searched text (`SearchEntry`) in step; the services call them in their trans
 - PostgreSQL: `plainto_tsquery` against the stored, GIN-indexed weighted tsvector; ranked by
   `ts_rank`; snippets by `ts_headline`, worked out for the page of results only.
 
-Both rank at most the first RANK_LIMIT matches they find (in the order the index gives them, the
-oldest entries first): a word found in nearly every entry would otherwise cost reading and ranking
-every entry (PostgreSQL p95 63 ms over 10,000 entries, 9 ms capped; bench/knowledge_search.py).
+Both rank at most the first RANK_LIMIT matches they find (in the order the index gives them,
+roughly the oldest entries first): a word found in nearly every entry would otherwise cost reading
+and ranking every entry (on PostgreSQL 22-27 ms alone for a word in all 10,000, 8-9 ms capped;
+p95 63 ms under load before, 23 ms now: docs/BENCHMARKS.md).
 `find()` says when that happened (`capped`), and the search page says so and asks for another word;
 a query matching up to RANK_LIMIT entries, as nearly all do, is ranked in full.
 
