@@ -41,6 +41,7 @@ from core.partial_dates import PartialDate
 from health.models import Activity
 from imports.models import NameResolution, Outcome
 from knowledge.api import GuideFilters, QuestionFilters
+from knowledge.models import Guide
 from knowledge.services import SourceSpec, guide_create
 from links.forms import SearchForm
 from links.models import Link, Party, StatusEvent
@@ -783,6 +784,22 @@ def admin_forms(w: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "edit_version": "",
         },
         "institution": {"name": "New School", "kind": "school", "place": str(lyon.pk), "note": "", "edit_version": ""},
+        "guide": {
+            "kind": "guide",
+            "title": "Hosting families",
+            "summary": "How to find them.",
+            "body": "Ask the school.",
+            "tags": "hosting",
+            "places": [str(lyon.pk)],
+            "links": [str(link.pk)],
+            "decision": "",
+            "note": "",
+            "edit_version": "",
+            **management("sources", 1),
+            "sources-0-source": "",
+            "sources-0-url": "https://example.org/hosting",
+            "sources-0-passage": "Schools found the families.",
+        },
         "source": {
             "title": "Minutes",
             "kind": "news",
@@ -854,6 +871,7 @@ APP = {
     "link": "links",
     "statusevent": "links",
     "activity": "health",
+    "guide": "knowledge",
 }
 MODELS = {
     "place": Place,
@@ -862,6 +880,7 @@ MODELS = {
     "link": Link,
     "statusevent": StatusEvent,
     "activity": Activity,
+    "guide": Guide,
 }
 # Admin text fields whose own rules refuse markup and injections (a code, an identifier).
 CODED_TEXT = {"country", "subdivision", "wikidata_id", "cost_currency"}
@@ -980,7 +999,17 @@ ADMIN_SEARCHES = [H.NUL, H.SCRIPT, H.SQL[0], "x" * 1000, "%ff"]
 
 
 @pytest.mark.parametrize(
-    "model", ["links/link", "links/statusevent", "places/place", "places/institution", "sources/source"]
+    "model",
+    [
+        "links/link",
+        "links/statusevent",
+        "places/place",
+        "places/institution",
+        "sources/source",
+        "knowledge/guide",
+        "knowledge/question",
+        "knowledge/answer",
+    ],
 )
 def test_admin_search_and_autocomplete_take_hostile_terms(staff_client, w, model):
     problems = Problems()
