@@ -56,3 +56,14 @@ def test_up_to_the_limit_every_match_is_ranked_and_the_best_comes_first(moderato
     found = search.find("burnout")
     assert not found.capped and found.count == 2
     assert [h.title for h in found.hits] == ["Burnout among volunteers", "Funding"]
+
+
+def test_a_page_past_the_last_hit_is_empty_and_still_says_how_many_match(moderator):
+    publish(moderator, "Visits", "Volunteers organised the visits.")
+    publish(moderator, "Funding", "Volunteers found a grant.")
+    page = search.find("volunteers", limit=1, offset=1)
+    first = search.find("volunteers", limit=1)
+    assert len(page.hits) == 1 and page.hits[0].title != first.hits[0].title and page.count == 2
+    past = search.find("volunteers", limit=1, offset=5)
+    assert past.hits == [] and past.count == 2 and not past.capped
+    assert search.find("nowhere").count == 0
