@@ -153,6 +153,7 @@ def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     from disputes.policy import can_work_on
     from disputes.selectors import published_summaries_of, timeline_with_summaries
     from health.selectors import HEALTH_MEANING, activities_of, link_health, timeline_with_activities
+    from knowledge.selectors import guides_for
 
     context = {
         "link": link,
@@ -167,5 +168,6 @@ def link_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "can_record": can(request.user, Action.EDIT, link),
         "can_verify": can(request.user, Action.RECORD_DECISION, link),
         "can_review_disputes": can_work_on(request.user, link),  # an owner's private checklist, not moderators'
+        "related_guides": guides_for(link=link),
     }
     return render(request, "links/link_detail.html", context)

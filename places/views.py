@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from api.conditional import registry_cached_page
 from api.jsonld import place_jsonld
+from knowledge.selectors import guides_for
 from places.local_names import local_name
 from places.map_views import place_map
 from places.models import Place, PlaceName
@@ -47,5 +48,6 @@ def place_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "other_names": other_names(place),
         "jsonld": place_jsonld(place),
         "place_map": place_map(place),
+        "related_guides": guides_for(place=place),
     }
     return render(request, "places/place_detail.html", context)

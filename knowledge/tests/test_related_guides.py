@@ -79,3 +79,16 @@ def test_one_query_and_the_template_shows_title_and_summary(world, django_assert
     assert "Guides and case studies about this place" in html
     assert '<a href="/knowledge/guide-3/">Guide 3</a>' in html and "About Guide 3." in html
     assert render_to_string("knowledge/_related_guides.html", {"guides": [], "about": "link"}).strip() == ""
+
+
+def test_the_link_and_place_pages_list_their_guides_and_nothing_when_there_are_none(world, client):
+    link_page = world["first"].get_absolute_url()
+    assert "Guides and case studies about this link" not in client.get(link_page).content.decode()
+    guide(world["moderator"], "The first twinning", links=[world["first"]])
+    guide(world["moderator"], "Lyon <b>schools</b>", places=[world["lyon"]])
+    on_link = client.get(link_page).content.decode()
+    assert "Guides and case studies about this link" in on_link and "The first twinning" in on_link
+    assert "Lyon &lt;b&gt;schools&lt;/b&gt;" not in on_link  # Lyon is no party of this link
+    on_place = client.get(world["lyon"].get_absolute_url()).content.decode()
+    assert "Guides and case studies about this place" in on_place
+    assert "Lyon &lt;b&gt;schools&lt;/b&gt;" in on_place and "The first twinning" not in on_place
