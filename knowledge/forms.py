@@ -282,7 +282,7 @@ class ModerateForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search guides and case studies"), max_length=200, required=False)
-    tag = forms.SlugField(label=_("Tag"), max_length=40, required=False)
+    tag = forms.SlugField(label=_("Tag"), max_length=40, required=False, widget=forms.HiddenInput)  # the tag links
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *GuideKind.choices], required=False)
 
 

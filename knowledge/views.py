@@ -68,9 +68,6 @@ def guide_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.published_guides(tag=form.cleaned_data["tag"], kind=form.cleaned_data["kind"])
         context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         context["tag"] = form.cleaned_data["tag"]
-        rest = request.GET.copy()
-        rest.pop("page", None)
-        context["rest"] = rest.urlencode()
     context["mine"] = selectors.guides_of(request.user)
     context["may_write"] = can(request.user, Action.PROPOSE)
     context["may_moderate"] = can(request.user, Action.MODERATE)
