@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from accounts.policy import Action, can, roles_of
 from audit.services import Actor
+from core.forms import BoundedModelMultipleChoiceField
 
 
 def actor_for(request: HttpRequest) -> Actor:
@@ -22,10 +23,10 @@ def moderates(request: HttpRequest) -> bool:
     return can(request.user, Action.MODERATE)
 
 
-class SafeAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete <select>, minus a crash: re-showing a form whose value is not an id.
+class _OnlyIdsLookedUp:
+    """Django's autocomplete <select>s, minus a crash: re-showing a form whose value is not an id.
 
-    To show the chosen row again, Django looks the submitted values up with an `in` lookup; a
+    To show the chosen rows again, Django looks the submitted values up with an `in` lookup; a
     value such as "abc" raised ValueError there, and 10**30 OverflowError on SQLite, both server
     errors on a form that should just say "Select a valid choice". Values the field itself would
     refuse are not looked up (the field's own error message says what is wrong).
@@ -45,13 +46,28 @@ class SafeAutocompleteSelect(AutocompleteSelect):
         return super().optgroups(name, kept, attr)
 
 
+class SafeAutocompleteSelect(_OnlyIdsLookedUp, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_OnlyIdsLookedUp, AutocompleteSelectMultiple):
+    pass
+
+
 class SafeAutocompleteMixin:
-    """For a ModelAdmin or inline: autocomplete fields use SafeAutocompleteSelect."""
+    """For a ModelAdmin or inline: autocomplete fields, one row or many, use the safe widgets above,
+    and many-to-many fields refuse ids too big for the database (core.forms)."""
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ModeratorInlineMixin:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -19,16 +18,6 @@ from knowledge.models import Answer, Guide, GuideSource, GuideStatus, Question
 from knowledge.services import SourceSpec, guide_create, guide_moderate, guide_update, post_hide
 
 KEEP, PUBLISH, SEND_BACK = "", "publish", "send_back"
-
-
-class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
-    """Django's autocomplete multiple <select>, minus a crash when showing a refused form again:
-    it looks the submitted values up as ids, and "abc" (or 10**30) raised a server error. Values
-    that are not ids are not looked up; the field's own error says what is wrong."""
-
-    def optgroups(self, name: str, value: list[str], attr: dict | None = None) -> list:
-        kept = [v for v in value if str(v).strip().isdigit() and int(str(v).strip()) < 2**63]
-        return super().optgroups(name, kept, attr)
 
 
 class GuideSourceFormSet(BaseInlineFormSet):
@@ -97,11 +86,6 @@ class GuideAdmin(ServiceAdmin):
         ),
         (None, {"fields": ["edit_version"]}),
     ]
-
-    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name in self.autocomplete_fields:
-            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _sources(self, formsets: list[Any]) -> list[SourceSpec]:
         formset = next(f for f in formsets if f.model is GuideSource)

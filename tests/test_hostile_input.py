@@ -36,6 +36,7 @@ from api.filters import PlaceFilters, SourceFilters
 from api.schemas import EventIn, LinkIn, SourceIn
 from api.tests.conftest import Registry, build_registry
 from api.tokens import api_token_create
+from associations.models import Association
 from audit.services import Actor
 from core.partial_dates import PartialDate
 from health.models import Activity
@@ -784,6 +785,14 @@ def admin_forms(w: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "edit_version": "",
         },
         "institution": {"name": "New School", "kind": "school", "place": str(lyon.pk), "note": "", "edit_version": ""},
+        "association": {
+            "name": "Lyon Friends",
+            "website": "https://example.org/friends",
+            "meeting_place": "The town hall",
+            "description": "We meet monthly.",
+            "links": [str(link.pk)],
+            "edit_version": "",
+        },
         "guide": {
             "kind": "guide",
             "title": "Hosting families",
@@ -872,6 +881,7 @@ APP = {
     "statusevent": "links",
     "activity": "health",
     "guide": "knowledge",
+    "association": "associations",
 }
 MODELS = {
     "place": Place,
@@ -881,6 +891,7 @@ MODELS = {
     "statusevent": StatusEvent,
     "activity": Activity,
     "guide": Guide,
+    "association": Association,
 }
 # Admin text fields whose own rules refuse markup and injections (a code, an identifier).
 CODED_TEXT = {"country", "subdivision", "wikidata_id", "cost_currency"}
