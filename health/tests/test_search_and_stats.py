@@ -41,7 +41,8 @@ def test_search_filters_by_health_and_unknown_includes_links_never_worked_out(cl
 
 def test_every_result_and_a_place_s_links_show_their_health_today(client, healths):
     def health_by_title(html: str) -> dict[str, str]:
-        rows = re.findall(r'<td data-label="Link"><a href="[^"]+">([^<]+)</a>.*?Health today: (.*?)</span></td>', html, re.S)
+        row = r'<td data-label="Link"><a href="[^"]+">([^<]+)</a>.*?Health today: (.*?)</span></td>'
+        rows = re.findall(row, html, re.S)
         return {title: re.sub(r"<[^>]+>", "", cell) for title, cell in rows}
 
     expected = {
