@@ -46,12 +46,15 @@ from health.models import (
     VerifierRole,
 )
 from health.services import verification_record
+from knowledge.models import SentEmail
 from links.models import Link, LinkStatus
 
 TOKEN_SALT = "health.verification"
 OPEN = (RequestStatus.WAITING, RequestStatus.SENT)
 # Requests whose emailed links may still be answered (a late answer to an unanswered one counts).
 ANSWERABLE = (RequestStatus.SENT, RequestStatus.UNANSWERED)
+# A contact may ask for a new link on an expired or used link's page, once an hour at most.
+NEW_LINK_EVERY = dt.timedelta(hours=1)
 
 # The account that proposes the status changes contacts report by email. A contact has no account;
 # a proposal needs a proposer, and a process actor cannot propose. This account has no password
@@ -205,8 +208,9 @@ def email_language() -> str:
     return settings.LANGUAGE_CODE
 
 
-def email_for(request: VerificationRequest, attempt: int) -> EmailMessage:
-    """The "Is this link still active?" email to the request's contact, with its four answer links."""
+def email_for(request: VerificationRequest, attempt: int, *, renewed: bool = False) -> EmailMessage:
+    """The "Is this link still active?" email to the request's contact, with its four answer links
+    (`renewed`: the fresh links the contact asked for on an expired or used link's page)."""
     contact, link = request.contact, request.link
     with translation.override(email_language()):
         title = link.display_title
@@ -217,7 +221,16 @@ def email_for(request: VerificationRequest, attempt: int) -> EmailMessage:
             "page": f"{settings.SITE_URL}{link.get_absolute_url()}",
         }
         lines = [gettext("Dear %(name)s,") % names, ""]
-        if attempt > 1 and request.last_sent_at is not None:
+        if renewed:
+            lines += [
+                gettext(
+                    "You asked the hub for a new link to answer our question about %(link)s: here it is. If you "
+                    "did not ask for it, you can ignore this email."
+                )
+                % names,
+                "",
+            ]
+        elif attempt > 1 and request.last_sent_at is not None:
             lines += [
                 gettext("We wrote to you on %(date)s and have not heard back yet, so we are asking again.")
                 % {"date": long_date(timezone.localdate(request.last_sent_at))},
@@ -289,6 +302,83 @@ def request_send(*, request_id: int, attempt: int) -> bool:
         request.save(update_fields=["attempts", "last_sent_at", "status"])
         message.send()
     return True
+
+
+# ---------------------------------------------------------------- a new link, asked for
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """What asking for a new link did: sent it, or not yet (`again_at`: when one may be asked for)."""
+
+    sent: bool
+    again_at: dt.datetime | None = None
+
+
+def new_link_possible(request: VerificationRequest) -> bool:
+    """Whether a new link can be emailed for `request`: its contact still has an address and is still
+    a contact (not removed) of an association (not removed) that runs the link (not removed)."""
+    contact, link = request.contact, request.link
+    return (
+        not link.removed
+        and not contact.removed
+        and bool(contact.email)
+        and not contact.association.removed
+        and contact.association.links.filter(pk=link.pk).exists()
+    )
+
+
+def new_link_send(*, request_id: int) -> NewLink:
+    """Email the request's contact fresh answer links, at most once an hour (NEW_LINK_EVERY).
+
+    Asked for from the page of an expired or used link (a POST: mail scanners only GET). The limit
+    counts the new links sent to this contact about this link (knowledge.SentEmail keys, which hold
+    no address), whichever of their old links they were asked for from. The links are those of
+    the contact's open request for the link if there is one (newly signed, so they work for
+    VERIFICATION_TOKEN_DAYS again); else of this request, reopened with a new nonce when it was used
+    (answered, or cancelled because a colleague answered): it is not reminded about, and after
+    VERIFICATION_RETRY_DAYS it counts as unanswered as usual, dated when it was first made, so an
+    unused new link never makes a verified link look unverified. The email is handed to the mail
+    server last, inside the transaction: a refusal records nothing.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        original = VerificationRequest.objects.select_for_update().filter(pk=request_id).first()
+        if original is None:
+            return NewLink(sent=False)
+        contact = Contact.objects.select_related("association").get(pk=original.contact_id)
+        link = Link.all_objects.prefetch_related("parties").get(pk=original.link_id)
+        original.contact, original.link = contact, link
+        if not new_link_possible(original):
+            return NewLink(sent=False)
+        prefix = f"verification-new-link:link-{link.pk}:contact-{contact.pk}:"
+        last_sent = (
+            SentEmail.objects.filter(key__startswith=prefix, sent_at__gt=now - NEW_LINK_EVERY)
+            .order_by("-sent_at")
+            .values_list("sent_at", flat=True)
+            .first()
+        )
+        if last_sent is not None:
+            return NewLink(sent=False, again_at=last_sent + NEW_LINK_EVERY)
+        target = (
+            VerificationRequest.objects.select_for_update()
+            .filter(link=link, contact=contact, status__in=OPEN)
+            .order_by("-created_at", "-id")
+            .first()
+        ) or original
+        if target.status not in (*OPEN, RequestStatus.UNANSWERED):  # used: reopen it, without reminders
+            target.status, target.answer, target.answered_at = RequestStatus.SENT, "", None
+            target.nonce = secrets.token_urlsafe(24)
+            target.attempts = max(target.attempts, settings.VERIFICATION_ATTEMPTS)
+        elif target.status == RequestStatus.WAITING:  # never sent: this is its first email
+            target.status, target.attempts = RequestStatus.SENT, max(target.attempts, 1)
+        if not target.nonce:
+            target.nonce = secrets.token_urlsafe(24)
+        target.contact, target.link, target.last_sent_at = contact, link, now
+        target.save(update_fields=["status", "answer", "answered_at", "nonce", "attempts", "last_sent_at"])
+        SentEmail.objects.create(key=f"{prefix}{now.isoformat()}")
+        email_for(target, 1, renewed=True).send()
+    return NewLink(sent=True)
 
 
 # ---------------------------------------------------------------- following an emailed link

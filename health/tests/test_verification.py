@@ -444,3 +444,112 @@ def test_the_pages_are_in_french_at_fr(client, asked):
     assert response.status_code == 200
     assert "Confirmez votre réponse" in response.content.decode()
     assert "Ce lien ne fonctionne pas" in client.get("/fr/verify/not-a-token/").content.decode()
+
+
+# ================================================================== "Send me a new link"
+
+NEW_LINK_BUTTON = "Send me a new link"
+
+
+def new_link_path(path: str) -> str:
+    """The "Send me a new link" address of an emailed answer link."""
+    return path.rstrip("/").rsplit("/", 1)[0] + "/new-link/"
+
+
+def test_an_expired_link_offers_a_new_one_which_is_emailed_only_on_post(client, asked, clock):
+    clock.shift(dt.timedelta(days=31))
+    expired = asked["paths"]["active"]
+    mail.outbox.clear()
+
+    page = client.get(expired)
+    assert page.status_code == 410
+    html = page.content.decode()
+    assert NEW_LINK_BUTTON in html and 'method="post"' in html
+    assert "jo@example.net" not in html
+    shown = client.get(new_link_path(expired))  # a mail scanner following the form's address
+    assert shown.status_code == 410 and NEW_LINK_BUTTON in shown.content.decode()
+    assert mail.outbox == []
+
+    response = client.post(new_link_path(expired))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "A new link is on its way" in html and "jo@example.net" not in html
+    (message,) = mail.outbox
+    assert message.to == ["jo@example.net"] and "You asked the hub for a new link" in message.body
+    fresh = links_in(message)
+    assert client.get(fresh["active"]).status_code == 200
+    assert answer(client, fresh["active"]).status_code == 200
+    assert Verification.objects.get(link=asked["link"]).by_contact == asked["secretary"]
+
+
+def test_a_new_link_is_sent_at_most_once_an_hour_and_the_page_says_so(client, asked, clock):
+    clock.shift(dt.timedelta(days=31))
+    expired = new_link_path(asked["paths"]["active"])
+    mail.outbox.clear()
+    assert client.post(expired).status_code == 200
+
+    again = client.post(expired)
+
+    assert again.status_code == 429
+    assert "We emailed a link for this to the same address less than an hour ago" in again.content.decode()
+    assert "You can ask for another one after" in again.content.decode()
+    assert len(mail.outbox) == 1
+    clock.shift(dt.timedelta(minutes=61))
+    assert client.post(expired).status_code == 200
+    assert len(mail.outbox) == 2
+
+
+def test_a_used_link_offers_a_new_one_that_answers_again_without_reminders_or_unverifying(client, asked, clock):
+    assert answer(client, asked["paths"]["active"]).status_code == 200
+    used = client.get(asked["paths"]["paused"])
+    assert used.status_code == 410 and NEW_LINK_BUTTON in used.content.decode()
+    mail.outbox.clear()
+
+    assert client.post(new_link_path(asked["paths"]["paused"])).status_code == 200
+
+    fresh = links_in(mail.outbox[0])
+    assert client.get(asked["paths"]["active"]).status_code == 410  # the old links stay used
+    clock.shift(dt.timedelta(days=2))
+    assert answer(client, fresh["active"]).status_code == 200
+    assert Verification.objects.filter(link=asked["link"]).count() == 2
+    # A new link asked for and never used is not chased, and does not make the link look unverified.
+    assert client.post(new_link_path(fresh["active"])).status_code == 200
+    mail.outbox.clear()
+    for _day in range(3):
+        clock.shift(dt.timedelta(days=15))
+        verification_schedule.call()
+    assert [m for m in mail.outbox if "Probestadt" in m.subject] == []
+    assert not LinkHealth.objects.get(link=asked["link"]).unverified
+
+
+def test_a_forged_token_has_nothing_to_send_a_new_link_to(client, asked):
+    path = asked["paths"]["active"]
+    token = path.rstrip("/").split("/")[-2]
+    forged = path.replace(token, token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+    mail.outbox.clear()
+
+    page = client.get(forged)
+    assert page.status_code == 400 and NEW_LINK_BUTTON not in page.content.decode()
+    assert client.post(new_link_path(forged)).status_code == 400
+    assert mail.outbox == []
+
+
+def test_no_new_link_for_a_contact_no_longer_there(client, asked, clock, actor):
+    clock.shift(dt.timedelta(days=31))
+    contact_remove(actor=actor, contact=asked["secretary"])
+    mail.outbox.clear()
+
+    page = client.get(asked["paths"]["active"])
+    assert page.status_code == 410 and NEW_LINK_BUTTON not in page.content.decode()
+    assert client.post(new_link_path(asked["paths"]["active"])).status_code == 410
+    assert mail.outbox == []
+
+
+def test_a_link_that_still_works_goes_back_to_its_question(client, asked):
+    mail.outbox.clear()
+    response = client.post(new_link_path(asked["paths"]["active"]))
+    assert response.status_code == 302 and response["Location"].endswith(
+        asked["paths"]["active"].rstrip("/").rsplit("/", 1)[0] + "/"
+    )
+    assert mail.outbox == []
