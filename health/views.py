@@ -1,5 +1,10 @@
 """Pages of link health: recording activities, confirming a link still runs, the council dashboard.
-Thin: forms validate, services decide and write, selectors read."""
+Thin: forms validate, services decide and write, selectors read.
+
+Who may record a link's activities directly (see health.services) gets the form; any other signed-in
+person is sent to the proposal form (proposals, "a new activity on a link"), which a moderator reviews;
+a visitor is asked to sign in first.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
@@ -44,7 +50,9 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _signed_in(request)) is not None:
         return refused
     if not can(request.user, Action.EDIT, link):
-        return _not_allowed(request, link)
+        # Not theirs to record directly: propose it to the moderators (that page says what else is needed,
+        # such as a confirmed email address).
+        return HttpResponseRedirect(reverse("proposals:activity_new", args=[link.pk]))
     form = ActivityForm(request.POST if request.method == "POST" else None, link=link)
     if request.method == "POST" and form.is_valid():
         try:

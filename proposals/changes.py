@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 from accounts.policy import Action, NewLink
 from audit.services import Actor
 from core.partial_dates import PartialDate
-from links.models import Link, LinkKind, LinkStatus, StatusEvent
+from links.models import Link, LinkKind, LinkStatus, Party, StatusEvent
 from places.models import Place
 from proposals.models import ProposalKind
 from sources.models import Source, SourceKind
@@ -28,6 +29,7 @@ from sources.services import CitationSpec, citation_add, source_create
 
 if TYPE_CHECKING:
     from events.models import Event
+    from health.models import Activity
 
 
 @dataclass(frozen=True)
@@ -332,6 +334,92 @@ def _calendar_event_described(payload: dict[str, Any]) -> str:
     return gettext("New event of the whole network: %(title)s, %(date)s") % values
 
 
+# ---------------------------------------------------------------- activities on a link
+
+ACTIVITY_FIELDS = {
+    "kind", "title", "date", "description", "travelling_party", "participants", "participants_under_30", "cost",
+    "cost_currency",
+}  # fmt: skip
+
+
+def _whole(payload: dict[str, Any], key: str) -> int | None:
+    value = payload.get(key)
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ValidationError({key: gettext("Give a whole number, such as 12.")})
+    return int(value)
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(text) from exc
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+def _activity_party(link: Link, payload: dict[str, Any]) -> Party | None:
+    """Who travelled, read from the payload only as a number, and only among this link's parties."""
+    value = payload.get("travelling_party")
+    if value in (None, ""):
+        return None
+    party = Party.objects.filter(pk=int(value), link=link).first() if str(value).isdigit() else None
+    if party is None:
+        raise ValidationError({"travelling_party": gettext("Who travelled must be one of this link's parties.")})
+    return party
+
+
+def _activity_new(actor: Actor, link: Link, payload: dict[str, Any], citing: Citing, _v: int | None) -> Activity:
+    """Record the proposed activity on the link, as the approving moderator (or a role that may record it).
+
+    A web address is kept as the activity's own source address, as the direct form keeps it; a document
+    or a first-hand statement becomes a registry source, as for any other change.
+    """
+    from health.services import activity_create
+
+    unknown = set(payload) - ACTIVITY_FIELDS
+    if unknown:
+        raise ValidationError(gettext("An activity has no field(s) called %(fields)s.") % {"fields": _names(unknown)})
+    if link.removed:
+        raise ValidationError(gettext("This link was removed from the registry: no activity can be recorded on it."))
+    when = _date(payload.get("date"))
+    if when is None:
+        raise ValidationError({"date": gettext("Give the date of the activity (a year is enough).")})
+    cost = _parsed(payload, "cost", _decimal, gettext("Give the cost as a number, such as 3500."))
+    note = citing.source_note.strip()
+    web = note if citing.source is None and note.startswith(("http://", "https://")) else ""
+    return activity_create(
+        actor=actor,
+        link=link,
+        kind=str(payload.get("kind") or "other"),
+        title=str(payload.get("title", "")),
+        when=when,
+        description=str(payload.get("description", "")),
+        travelling_party=_activity_party(link, payload),
+        participants=_whole(payload, "participants"),
+        participants_under_30=_whole(payload, "participants_under_30"),
+        cost=cost,
+        cost_currency=str(payload.get("cost_currency", "")),
+        source=None if web else source_for(actor, citing),
+        source_url=web[:1000],
+    )
+
+
+def _activity_described(link: Link, payload: dict[str, Any]) -> str:
+    from health.models import ActivityKind
+
+    kind = payload.get("kind")
+    return gettext("New activity on %(link)s: %(kind)s on %(date)s, %(title)s") % {
+        "link": link.title,
+        "kind": ActivityKind(kind).label if kind in ActivityKind.values else gettext("an activity"),
+        "date": payload.get("date", "?"),
+        "title": payload.get("title", ""),
+    }
+
+
 def _names(fields: set[str]) -> str:
     return ", ".join(sorted(fields))
 
@@ -427,6 +515,13 @@ KINDS: dict[str, ChangeKind] = {
         lambda _t, p: _calendar_event_scope(p),  # a place's council officer adds its events directly
         _calendar_event_new,
         lambda _t, p: _calendar_event_described(p),
+    ),
+    ProposalKind.ACTIVITY_NEW: ChangeKind(
+        ProposalKind.ACTIVITY_NEW,
+        Action.EDIT,
+        lambda link, _p: link,  # its association's editors and its places' council officers record it directly
+        _activity_new,
+        _activity_described,
     ),
     ProposalKind.PLACE_CHANGE: ChangeKind(
         ProposalKind.PLACE_CHANGE,

@@ -12,6 +12,7 @@ from core.forms import ChoiceField, ErrorSummaryMixin, MultipleChoiceField, Part
 from core.partial_dates import PartialDate
 from core.text import fold
 from events.forms import EventForm
+from health.forms import ActivityForm
 from links.models import Link, LinkKind, LinkStatus, Purpose, StatusEvent
 from links.purposes import purpose_name
 from places.geography import country_choices
@@ -511,5 +512,33 @@ class CalendarEventForm(EventForm, CitingForm):
             "description": data.get("description", "").strip(),
             "link": self.link.pk if self.link is not None else None,
             "place": self.place.pk if self.place is not None else None,
+        }
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+class ActivityProposalForm(ActivityForm, CitingForm):
+    """An activity on a link proposed by someone who cannot record it directly: the activity form's own fields,
+    and where it comes from (a report or an article online is the natural source)."""
+
+    source_url = CitingForm.base_fields["source_url"]
+    edit_version = None  # a new activity: there is no version of it to edit
+
+    def __init__(self, *args: object, link: Link, **kwargs: object) -> None:
+        super().__init__(*args, link=link, **kwargs)
+        self.fields["source_url"].help_text = _("For example a report or a news article about it online.")
+
+    def payload(self) -> dict[str, Any]:
+        arguments = self.service_arguments()
+        party = arguments["travelling_party"]
+        values = {
+            "kind": arguments["kind"],
+            "title": arguments["title"],
+            "date": arguments["when"].iso(),
+            "description": str(arguments["description"]).strip(),
+            "travelling_party": party.pk if party is not None else None,
+            "participants": arguments["participants"],
+            "participants_under_30": arguments["participants_under_30"],
+            "cost": str(arguments["cost"]) if arguments["cost"] is not None else None,
+            "cost_currency": arguments["cost_currency"],
         }
         return {key: value for key, value in values.items() if value not in ("", None)}

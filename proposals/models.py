@@ -27,6 +27,7 @@ class ProposalKind(models.TextChoices):
     ASSOCIATION_NEW = "association_new", _("a new association")
     ASSOCIATION_CHANGE = "association_change", _("a correction to an association")
     CALENDAR_EVENT_NEW = "calendar_event_new", _("a new calendar event")
+    ACTIVITY_NEW = "activity_new", _("a new activity on a link")
 
 
 class ProposalStatus(models.TextChoices):

@@ -40,6 +40,11 @@ LABELS = {
     "time_zone": _("Time zone"),
     "place": _("Place"),
     "link": _("Link"),
+    "travelling_party": _("Who travelled"),
+    "participants": _("People taking part"),
+    "participants_under_30": _("Of them, under 30"),
+    "cost": _("Cost"),
+    "cost_currency": _("Currency"),
 }
 
 
@@ -87,6 +92,27 @@ def _calendar_event_value(key: str, value: Any) -> str:
     return str(value)
 
 
+def _activity_value(key: str, value: Any) -> str:
+    if key == "kind":
+        from health.models import ActivityKind
+
+        return str(ActivityKind(value).label) if value in ActivityKind.values else str(value)
+    if key == "travelling_party":
+        from links.models import Party
+
+        parties = Party.objects.select_related("place", "institution")
+        party = parties.filter(pk=int(value)).first() if str(value).isdigit() else None
+        return party.display_name if party else str(value)
+    if key == "date":
+        from core.partial_dates import PartialDate
+
+        try:
+            return str(PartialDate.parse(str(value)))
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
 def proposal_rows(proposal: Proposal) -> list[tuple[str, str, str]]:
     """(field, now, proposed) for each value the proposal gives: the moderator's comparison."""
     target = proposal.target
@@ -98,6 +124,9 @@ def proposal_rows(proposal: Proposal) -> list[tuple[str, str, str]]:
             proposed = ", ".join(str(p) for p in Place.objects.filter(pk__in=proposed))
         if proposal.kind == ProposalKind.CALENDAR_EVENT_NEW:  # a new event: nothing "now", its place or link named
             rows.append((LABELS.get(key, key), "", _calendar_event_value(key, proposed)))
+            continue
+        if proposal.kind == ProposalKind.ACTIVITY_NEW:  # a new activity: nothing "now", its kind and party in words
+            rows.append((LABELS.get(key, key), "", _activity_value(key, proposed)))
             continue
         now = "" if key in ("why", "places") else _current_value(target, key)
         if key == "status":  # the status in words, in the reader's language

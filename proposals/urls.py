@@ -19,6 +19,7 @@ urlpatterns = [
     path("places/<int:pk>/correct", views.propose_place_change, name="place_change"),
     path("links/<int:pk>/association", views.propose_association, name="association_new"),
     path("associations/<int:pk>/correct", views.propose_association_change, name="association_change"),
+    path("links/<int:pk>/activity", views.propose_activity, name="activity_new"),
     path("calendar/new", views.propose_calendar_event, name="calendar_event_new"),
     path("calendar/links/<int:link_pk>/new", views.propose_calendar_event, name="calendar_event_for_link"),
     path("calendar/places/<int:place_pk>/new", views.propose_calendar_event, name="calendar_event_for_place"),

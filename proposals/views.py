@@ -304,6 +304,24 @@ def propose_calendar_event(
     )
 
 
+def propose_activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """An activity on a link from someone who cannot record it directly (health.views sends them here)."""
+    link = _link(pk)
+    return _propose(
+        request,
+        kind=ProposalKind.ACTIVITY_NEW,
+        make_form=lambda data: proposal_forms.ActivityProposalForm(data, link=link),
+        target=link,
+        heading=gettext("Propose an activity on %(link)s") % {"link": link.display_title},
+        intro=gettext(
+            "A visit, an exchange, a project, a fundraiser, a meeting, a commemoration or a cultural event that "
+            "happened on this link. A moderator checks it and records it on the link's timeline; we will email you "
+            "when they have."
+        ),
+        back=link.get_absolute_url(),
+    )
+
+
 # ---------------------------------------------------------------- reading and deciding
 
 

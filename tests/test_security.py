@@ -378,6 +378,7 @@ SIGNED_IN_PAGES = {
     "edit an event": lambda r: r.urls["event page"] + "edit",
     "event page, as a moderator": lambda r: r.urls["event page"],
     "propose an event": lambda r: "/proposals/calendar/new",
+    "propose an activity": lambda r: f"/proposals/links/{r.link.pk}/activity",
     "ask a question": lambda r: "/knowledge/questions/new",
     "a question, as a moderator": lambda r: r.urls["a question"],
 }

@@ -89,14 +89,19 @@ def test_a_bad_activity_gets_an_error_summary_naming_each_field_and_nothing_is_s
     assert not Activity.objects.exists()
 
 
-def test_someone_without_a_role_for_the_link_is_told_how_to_propose_it(client, town):
+def test_someone_without_a_role_for_the_link_is_sent_to_propose_it(client, town, record):
     assert client.get(f"/health/links/{town.link.pk}/activities/new")["Location"].startswith("/accounts/login/")
     client.force_login(town.contributor)
-    answer = client.get(f"/health/links/{town.link.pk}/activities/new")
+    answer = client.get(f"/health/links/{town.link.pk}/activities/new", follow=True)
+    assert answer.redirect_chain[-1][0] == f"/proposals/links/{town.link.pk}/activity"
+    assert "Propose an activity on" in answer.content.decode()
+    answer = client.post(f"/health/links/{town.link.pk}/activities/new", {"kind": "visit"})
+    assert answer.status_code == 302 and not Activity.objects.exists()
+    activity = record(town.link, "2025-09", title="Choir visit")
+    answer = client.get(f"/health/activities/{activity.pk}/edit")
     assert answer.status_code == 403
     page = answer.content.decode()
-    assert "Propose a correction of the link" in page and "Testford Twinning Association" in page
-    assert client.post(f"/health/links/{town.link.pk}/activities/new", {"kind": "visit"}).status_code == 403
+    assert "Propose an activity" in page and "Testford Twinning Association" in page
 
 
 def test_an_activity_is_edited_from_its_link_page(client, town, record):
