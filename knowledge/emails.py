@@ -2,7 +2,7 @@
 when a guide waits for them, and to a question's author when someone else answers it.
 
 Each is sent by a task (knowledge/tasks.py) after the change is committed, and each sends once:
-`_send_once` records a key naming the event and its recipient (SentEmail) in the transaction that
+`core.emails.send_once` records a key naming the event and its recipient (SentEmail) in the transaction that
 hands the email to the mail server, last. A task run or enqueued twice finds the key and sends
 nothing; a mail server that refuses the email rolls the key back, and the task's failure is in the
 task's result. A task reads the record afresh when it runs (the worker may run it minutes later):
@@ -16,15 +16,12 @@ anyone's address or name: people are named as the hub's pages name them, by memb
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from accounts.models import Role
-from knowledge.models import Answer, Guide, GuideStatus, SentEmail
+from core.emails import moderators, plain_message, send_once
+from knowledge.models import Answer, Guide, GuideStatus
 
 EXCERPT_LINES = 4
 EXCERPT_CHARS = 400
@@ -37,30 +34,6 @@ def _language(code: str) -> str:
 
 def _reachable(user: object) -> bool:
     return user is not None and user.is_active and bool(user.email)
-
-
-def _one_line(text: str) -> str:
-    """Text as a subject may carry it: one line (a line break in a header would be an injection)."""
-    return " ".join(text.split())
-
-
-def _message(subject: str, lines: list[str], to: str) -> EmailMessage:
-    return EmailMessage(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{_one_line(subject)}",
-        body="\n".join(lines) + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
-
-
-def _send_once(key: str, message: EmailMessage) -> bool:
-    """Send `message` unless an email under `key` went before; whether it was sent now."""
-    with transaction.atomic():
-        _row, created = SentEmail.objects.get_or_create(key=key)
-        if not created:
-            return False
-        message.send()
-    return True
 
 
 def excerpt(text: str) -> str:
@@ -118,18 +91,10 @@ def guide_decision_send(*, guide_id: int, version: int) -> bool:
                 )
                 % names,
             ]
-    return _send_once(f"guide-decision:{guide.pk}:v{version}", _message(subject, lines, author.email))
+    return send_once(f"guide-decision:{guide.pk}:v{version}", plain_message(subject, lines, author.email))
 
 
 # ---------------------------------------------------------------- a guide waiting for review
-
-
-def moderators() -> list:
-    """The accounts with a live moderator grant that can be emailed."""
-    users = get_user_model().objects.filter(
-        role_grants__role=Role.MODERATOR, role_grants__revoked_at__isnull=True, is_active=True
-    )
-    return list(users.exclude(email="").distinct().order_by("pk"))
 
 
 def guide_review_send(*, guide_id: int, version: int) -> int:
@@ -159,7 +124,7 @@ def guide_review_send(*, guide_id: int, version: int) -> int:
         if moderator.pk == guide.author_id:
             continue
         key = f"guide-review:{guide.pk}:v{version}:u{moderator.pk}"
-        sent += _send_once(key, _message(subject, lines, moderator.email))
+        sent += send_once(key, plain_message(subject, lines, moderator.email))
     return sent
 
 
@@ -191,4 +156,4 @@ def answer_send(*, answer_id: int) -> bool:
             "",
             gettext("You receive this email because you asked this question on Twinning Hub."),
         ]
-    return _send_once(f"answer:{answer.pk}", _message(subject, lines, question.author.email))
+    return send_once(f"answer:{answer.pk}", plain_message(subject, lines, question.author.email))

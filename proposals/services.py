@@ -2,14 +2,16 @@
 
 `change_submit` is the one door for changes people make on the hub's pages and API: it checks
 that the change cites a source and is valid, runs the review rules, then either applies it at
-once (a trusted role's) or keeps it as a proposal for a moderator. `proposal_approve` applies a
-proposal through the same code; `proposal_reject` records why not. The proposer hears either
-way, by email after the decision is committed, and on their account page.
+once (a trusted role's) or keeps it as a proposal for a moderator (the moderators are emailed:
+proposals/emails.py). `proposal_approve` applies a proposal through the same code;
+`proposal_reject` records why not. The proposer hears either way, by email after the decision is
+committed, and on their account page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +26,7 @@ from django.utils.translation import gettext
 from accounts.policy import Action, authorize, roles_of
 from audit.models import ChangeRecord, PrivilegedKind
 from audit.services import Actor, privileged_action_log, provenance
+from proposals import tasks
 from proposals.changes import KINDS, Citing
 from proposals.models import Proposal, ProposalStatus
 from proposals.review import Submission, review_reasons
@@ -102,6 +105,8 @@ def change_submit(
         review_reasons=reasons,
         language=translation.get_language() or "",
     )
+    # The moderators hear once it is committed (a proposal rolled back with its page is never written about).
+    transaction.on_commit(partial(tasks.proposal_waiting_email.enqueue, proposal.pk))
     return Submitted(proposal=proposal)
 
 

@@ -331,6 +331,9 @@ GOVERNANCE_ROLE_YEARS = int(os.environ.get("GOVERNANCE_ROLE_YEARS", "6"))
 REVIEW_RULES = ["proposals.review.role_allows_it", "proposals.review.first_edits"]
 FIRST_EDITS_REVIEWED = int(os.environ.get("FIRST_EDITS_REVIEWED", "3"))
 PROPOSAL_RATE = os.environ.get("PROPOSAL_RATE", "30/h")
+# Each moderator is emailed when a proposal starts waiting; a busy hub whose moderators work from the
+# queue (/proposals/) turns it off.
+PROPOSAL_EMAILS_TO_MODERATORS = env_bool("PROPOSAL_EMAILS_TO_MODERATORS", True)
 
 # Search results per page.
 SEARCH_PAGE_SIZE = 25
