@@ -9,12 +9,14 @@ problem. Each problem is one sentence naming the rows (a few ids, and how many i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 SHOWN = 5  # ids named per problem
 
@@ -141,6 +143,9 @@ def registry_problems() -> list[str]:
             )
             _problem(problems, f"{label} naming a {model._meta.verbose_name} that does not exist", orphans)
 
+    problems += activity_problems()
+    problems += link_health_problems()
+
     # An import run says "finished" only once every batch and the flagging step are written.
     _problem(
         problems,
@@ -150,4 +155,89 @@ def registry_problems() -> list[str]:
         .filter(Q(finished_at__isnull=True) | ~Q(report__has_key="pairs_read"))
         .values_list("pk", flat=True),
     )
+    return problems
+
+
+def activity_problems(today: dt.date | None = None) -> list[str]:
+    """Activities (not removed) that the services would have refused: dated after today or before
+    their link began, or recorded on a link after it was removed.
+
+    An activity of a removed link is otherwise kept as it was, not removed with it: restoring the
+    link brings its timeline back whole (as its status events). So what is checked is an activity
+    created after its link's latest removal, which no service writes.
+    """
+    from audit.models import ChangeAction, ChangeRecord
+    from health.models import Activity
+    from links.models import Link
+
+    today = today or timezone.localdate()
+    problems: list[str] = []
+    activities = Activity.objects.order_by("pk")
+    _problem(
+        problems, "activity record(s) dated after today", activities.filter(date__gt=today).values_list("pk", flat=True)
+    )
+    # The database narrows it to activities starting before the link's first day (began_sort);
+    # the partial dates decide (an activity in "1999" is not before a link begun in March 1999).
+    early = [
+        activity.pk
+        for activity in activities.filter(date__lt=models.F("link__began_sort")).select_related("link")
+        if activity.link.began_on and activity.when.end < activity.link.began_on.start
+    ]
+    _problem(problems, "activity record(s) dated before their link began", early)
+    removed_at = (
+        ChangeRecord.objects.filter(
+            target_type=ContentType.objects.get_for_model(Link),
+            target_id=OuterRef("link_id"),
+            action=ChangeAction.REMOVE,
+        )
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    _problem(
+        problems,
+        "activity record(s) added to a link after it was removed, and not removed themselves",
+        activities.filter(link__removed=True)
+        .annotate(link_removed_at=Subquery(removed_at))
+        .filter(created_at__gt=models.F("link_removed_at"))
+        .values_list("pk", flat=True),
+    )
+    return problems
+
+
+HEALTH_FIELDS = [
+    "state",
+    "reasons",
+    "last_activity_on",
+    "last_verified_at",
+    "last_verified_role",
+    "last_verified_answer",
+    "unverified",
+    "activities_recent",
+    "activities_before",
+]
+
+
+def link_health_problems() -> list[str]:
+    """Links (not removed) whose stored health is not what health.health works out from their
+    activities, verifications and requests, for the day it was worked out (`computed_on`: a row the
+    daily refresh has not reached yet is not out of step, only a day old). A difference means a write
+    that skipped health_refresh. The same grouped queries as the refresh itself, per 2,000 links."""
+    from health.health import CHUNK
+    from health.health import _rows_for as health_rows_for  # the refresh's own bulk computation
+    from health.models import LinkHealth
+
+    stored = LinkHealth.objects.filter(link__removed=False).order_by("computed_on", "link_id")
+    by_day: dict[dt.date, list[LinkHealth]] = {}
+    for row in stored.iterator(chunk_size=CHUNK):
+        by_day.setdefault(row.computed_on, []).append(row)
+    stale: list[int] = []
+    for day, rows in by_day.items():
+        for start in range(0, len(rows), CHUNK):
+            chunk = {row.link_id: row for row in rows[start : start + CHUNK]}
+            for fresh in health_rows_for(list(chunk), day):
+                old = chunk[fresh.link_id]
+                if any(getattr(old, name) != getattr(fresh, name) for name in HEALTH_FIELDS):
+                    stale.append(fresh.link_id)
+    problems: list[str] = []
+    _problem(problems, "link(s) whose stored health is not what their activities and verifications give", sorted(stale))
     return problems

@@ -12,7 +12,8 @@ from core.integrity import database_problems, registry_problems
 class Command(BaseCommand):
     help = (
         "Check the database (SQLite integrity and foreign keys) and the registry's cross-row rules: every link "
-        "has two parties and a source, derived columns agree, every write is in the change log. Exit 1 on a problem."
+        "has two parties and a source, derived columns (status, link health) agree, activities are dated within their "
+        "link's life, every write is in the change log. Exit 1 on a problem."
     )
 
     def add_arguments(self, parser) -> None:
