@@ -162,3 +162,11 @@ def test_visitors_are_sent_to_sign_in_and_unconfirmed_accounts_told_to_confirm(l
     assert answer.status_code == 403 and "Confirm your email address first" in answer.content.decode()
     answer = client.post(f"/proposals/links/{link.pk}/activity", _activity(link))
     assert answer.status_code == 403 and not Proposal.objects.exists()
+
+
+def test_the_activity_proposal_form_is_in_french(link, contributor, client):
+    client.force_login(contributor)
+    page = client.get(f"/fr/proposals/links/{link.pk}/activity").content.decode()
+    assert "Proposer une activité de Coventry – Volgograd" in page
+    assert "Qui a voyagé" in page and "Dont moins de 30 ans" in page  # the activity form's own labels
+    assert "Par exemple un compte rendu ou un article de presse en ligne qui en parle." in page
