@@ -150,3 +150,15 @@ def test_an_editor_whose_association_no_longer_runs_the_link_is_not_reminded(clo
     mail.outbox.clear()
     _run()
     assert mail.outbox == []
+
+
+def test_whether_its_summary_is_published_makes_no_difference(clock, town, review):
+    """The reminder is about the private review: never published, published, or unpublished, it comes."""
+    from disputes.services import summary_unpublish
+
+    review = summary_publish(actor=Actor(user=town.editor), review=review, summary="We stay friends.")
+    review = summary_unpublish(actor=Actor(user=town.editor), review=review, expected_version=review.version)
+    _due(review, town.editor)
+    mail.outbox.clear()
+    _run()
+    assert _to() == ["editor@example.org"]
