@@ -52,8 +52,8 @@ def test_the_uk_russia_question_works_without_javascript_and_by_keyboard(browser
     page.get_by_label("Status on date").fill("2022-12-31")
     page.get_by_label("Status on date").press("Enter")
     page.wait_for_url(re.compile(r"as_of=2022-12-31"))
-    rows = {
-        row.locator("td").first.inner_text().split("\n")[0]: row.locator("td").last.inner_text().lower()
+    rows = {  # the status is the last cell's first line (health today is under it)
+        row.locator("td").first.inner_text().split("\n")[0]: row.locator("td").last.inner_text().lower().split("\n")[0]
         for row in page.get_by_role("table", name="Search results").locator("tbody tr").all()
     }
     assert rows["Coventry – Volgograd"] == "paused"

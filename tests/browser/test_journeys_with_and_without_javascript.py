@@ -31,7 +31,8 @@ def results(page) -> dict[str, dict[str, str]]:
     for row in page.get_by_role("table", name="Search results").locator("tbody tr").all():
         cells = row.locator("td")
         title = cells.first.get_by_role("link").inner_text()
-        rows[title] = {"kind": cells.nth(1).inner_text(), "status": cells.last.inner_text().lower()}
+        status = cells.last.inner_text().lower().split("\n")[0]  # health today is on the line under it
+        rows[title] = {"kind": cells.nth(1).inner_text(), "status": status}
     return rows
 
 
