@@ -2,7 +2,7 @@
 
 Emails are sent by background tasks after the change they tell of is committed; a task may run twice
 (a retry, a second enqueue), so each email is sent under a key naming the event and its recipient
-(knowledge.models.SentEmail, the one send-once record of the hub's emails), and a key found means
+(core.models.SentEmail, the one send-once record of the hub's emails), and a key found means
 it went before. Used by the knowledge bank (knowledge/emails.py) and by proposals (proposals/emails.py).
 """
 
@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 
 from accounts.models import Role
+from core.models import SentEmail
 
 
 def moderators() -> list:
@@ -45,8 +46,6 @@ def send_once(key: str, message: EmailMessage) -> bool:
     The key is recorded in the transaction that hands the email to the mail server, last: a mail
     server that refuses it rolls the key back, so a retry sends it then.
     """
-    from knowledge.models import SentEmail
-
     with transaction.atomic():
         _row, created = SentEmail.objects.get_or_create(key=key[:120])
         if not created:

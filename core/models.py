@@ -64,3 +64,15 @@ class ExternalId(models.Model):
         return cls.objects.create(
             scheme=scheme, value=value, target_type=ContentType.objects.get_for_model(target), target_id=target.pk
         )
+
+
+class SentEmail(models.Model):
+    """One email the hub sent, by a key naming the event and its recipient ("guide-decision:12:v3:user-7",
+    "dispute-review:4:2027-03-01:user-9"): a task run twice, or enqueued twice, finds its key and sends
+    nothing (core.emails.send_once). Holds no address or text, only that it was sent and when."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

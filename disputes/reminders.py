@@ -9,7 +9,7 @@ or the summary, since an email leaves the hub's hands.
 
 `reminders_schedule` runs daily (disputes.tasks.dispute_reminders, `manage.py send_dispute_reminders`
 from cron) and enqueues `reminder_send` for each review due that day; each email is sent once per
-review, day and recipient (a knowledge.SentEmail key), so running the command twice sends nothing
+review, day and recipient (a core.SentEmail key), so running the command twice sends nothing
 more, and an owner who moves the date gets a new reminder on the new day.
 """
 
@@ -21,15 +21,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Role
+from core.emails import send_once
 from core.partial_dates import long_date
 from disputes.models import DisputeReview
 from disputes.policy import can_see_review
-from knowledge.models import SentEmail
 
 
 def reviews_due(today: dt.date):
@@ -129,10 +128,5 @@ def reminder_send(*, review_id: int, due_on: str) -> int:
     sent = 0
     for user in recipients_of(review):
         key = f"dispute-review:{review.pk}:{day.isoformat()}:user-{user.pk}"
-        with transaction.atomic():
-            _row, created = SentEmail.objects.get_or_create(key=key)
-            if not created:
-                continue
-            reminder_email(review, user.email).send()
-        sent += 1
+        sent += send_once(key, reminder_email(review, user.email))
     return sent

@@ -35,6 +35,7 @@ from django.utils.translation import gettext
 
 from associations.models import Contact
 from audit.services import Actor
+from core.models import SentEmail
 from core.partial_dates import PartialDate, long_date
 from health.health import health_refresh
 from health.models import (
@@ -46,7 +47,6 @@ from health.models import (
     VerifierRole,
 )
 from health.services import verification_record
-from knowledge.models import SentEmail
 from links.models import Link, LinkStatus
 
 TOKEN_SALT = "health.verification"
@@ -332,7 +332,7 @@ def new_link_send(*, request_id: int) -> NewLink:
     """Email the request's contact fresh answer links, at most once an hour (NEW_LINK_EVERY).
 
     Asked for from the page of an expired or used link (a POST: mail scanners only GET). The limit
-    counts the new links sent to this contact about this link (knowledge.SentEmail keys, which hold
+    counts the new links sent to this contact about this link (core.SentEmail keys, which hold
     no address), whichever of their old links they were asked for from. The links are those of
     the contact's open request for the link if there is one (newly signed, so they work for
     VERIFICATION_TOKEN_DAYS again); else of this request, reopened with a new nonce when it was used

@@ -142,18 +142,6 @@ class Answer(RegistryRecord):
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
 
 
-class SentEmail(models.Model):
-    """One email the knowledge bank sent, by a key naming the event and its recipient
-    ("guide-decision:12:v3:user-7"): a task run twice, or enqueued twice, finds its key and sends
-    nothing (knowledge/emails.py). Holds no address or text, only that it was sent."""
-
-    key = models.CharField(max_length=120, unique=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.key
-
-
 class EntryKind(models.TextChoices):
     GUIDE = "guide", _("guide or case study")
     QUESTION = "question", _("question")

@@ -12,8 +12,9 @@ from accounts.models import Role, RoleGrant
 from accounts.testing import account_create
 from audit.services import Actor
 from core.antibot import form_shown_token
+from core.models import SentEmail
 from knowledge import emails, services, tasks
-from knowledge.models import Guide, Question, SentEmail
+from knowledge.models import Guide, Question
 from knowledge.services import SourceSpec
 
 CITE = [SourceSpec(url="https://example.org/report.pdf", passage="Younger members came online.")]

@@ -9,7 +9,7 @@ from django.core import mail
 from accounts.models import Role, RoleGrant
 from accounts.testing import account_create
 from audit.services import Actor
-from knowledge.models import SentEmail
+from core.models import SentEmail
 from proposals import emails, tasks
 from proposals.models import Proposal
 from proposals.services import proposal_withdraw
