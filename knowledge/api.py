@@ -79,13 +79,13 @@ class QuestionFilters(OneValueEach, forms.Form):
     tag = _tag_field()
 
 
-class PlaceRef(Out):
+class GuidePlaceRef(Out):
     id: int
     name: str
     country: str
 
 
-class LinkRef(Out):
+class GuideLinkRef(Out):
     id: int
     url: str = Field(description="The link in this API.")
 
@@ -97,8 +97,8 @@ class GuideOut(Out):
     title: str
     summary: str
     tags: list[str]
-    places: list[PlaceRef]
-    links: list[LinkRef]
+    places: list[GuidePlaceRef]
+    links: list[GuideLinkRef]
     published_at: str | None
     updated_at: str
     web_url: str

@@ -111,11 +111,27 @@ def test_openapi_document_describes_every_endpoint(client, db):
         ("POST", "/api/v1/profiles/{id}/interest"),
         ("GET", "/api/v1/introductions/{id}"),
         ("POST", "/api/v1/introductions/{id}/answer"),
+        ("GET", "/api/v1/guides"),
+        ("GET", "/api/v1/guides/{slug}"),
+        ("GET", "/api/v1/questions"),
     }
     link_filters = {p["name"] for p in schema["paths"]["/api/v1/links"]["get"]["parameters"]}
     from links.forms import SearchForm
 
     assert set(SearchForm.base_fields) | {"limit", "cursor"} == link_filters
+
+
+def test_every_answer_shape_has_its_own_name_in_the_openapi_document():
+    """Two classes of one name (a second `LinkRef` in an app) would share one schema in the document,
+    and every answer of the other shape would then break it for clients that validate."""
+    import api.endpoints  # noqa: F401  (loads every app's API and its shapes)
+    from api.schemas import Out
+
+    def shapes(cls: type) -> list[type]:
+        return [s for sub in cls.__subclasses__() for s in (sub, *shapes(sub))]
+
+    names = [cls.__name__ for cls in shapes(Out)]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
 
 
 def test_the_api_root_leads_to_its_docs(client, db):
