@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
 from core.forms import ChoiceField, ErrorSummaryMixin, OneValueEach, PartialDateField, one_line, shown
 from health.models import Activity, ActivityKind
 from links.models import Link
+from sources.forms import registry_source
+from sources.models import Source
 
 # What a service's ValidationError names, as the form's field.
 SERVICE_FIELDS = {"date": "when", "date_precision": "when", "travelling_party_id": "travelling_party"}
@@ -56,9 +60,25 @@ class ActivityForm(ErrorSummaryMixin, forms.Form):
         assume_scheme="https",
         help_text=gettext_lazy("A report, an article or a page that tells of it, if there is one."),
     )
+    source = forms.CharField(
+        label=gettext_lazy("Or a source already in the registry"),
+        required=False,
+        max_length=1000,
+        help_text=gettext_lazy(
+            "Its number, or the address of its page on this hub: open the source's page and copy the address "
+            "from the top of your browser, e.g. https://…/sources/12/…"
+        ),
+    )
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: object, link: Link, activity: Activity | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        link: Link,
+        activity: Activity | None = None,
+        hosts: Collection[str] = (),
+        **kwargs: object,
+    ) -> None:
         if activity is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "kind": activity.kind,
@@ -71,10 +91,12 @@ class ActivityForm(ErrorSummaryMixin, forms.Form):
                 "cost": activity.cost,
                 "cost_currency": activity.cost_currency,
                 "source_url": activity.source_url,
+                "source": str(activity.source_id or ""),
                 "edit_version": activity.version,
             }
         super().__init__(*args, **kwargs)
         self.link = link
+        self.hosts = set(hosts)
         self.parties = {party.pk: party for party in link.parties.all()}
         self.fields["travelling_party"].choices = [("", gettext("Nobody travelled, or not known"))] + [
             (str(pk), party.display_name) for pk, party in self.parties.items()
@@ -88,6 +110,9 @@ class ActivityForm(ErrorSummaryMixin, forms.Form):
 
     def clean_title(self) -> str:
         return one_line(self.cleaned_data["title"].strip(), str(self.fields["title"].label))
+
+    def clean_source(self) -> Source | None:
+        return registry_source(self.cleaned_data["source"], hosts=self.hosts)
 
     def clean_cost_currency(self) -> str:
         code = self.cleaned_data["cost_currency"].strip().upper()
@@ -125,6 +150,7 @@ class ActivityForm(ErrorSummaryMixin, forms.Form):
             "cost": data.get("cost"),
             "cost_currency": data.get("cost_currency") or "",
             "source_url": data.get("source_url") or "",
+            "source": data.get("source"),
         }
 
     def add_service_errors(self, error: forms.ValidationError) -> None:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.policy import Action, can, roles_of
 from audit.services import Actor
+from core.record_pages import hosts_of
 from core.spreadsheets import safe_cell
 from core.versioning import EditConflict
 from health.forms import ActivityForm, PlaceChoiceForm, VerifyForm
@@ -53,7 +54,7 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
         # Not theirs to record directly: propose it to the moderators (that page says what else is needed,
         # such as a confirmed email address).
         return HttpResponseRedirect(reverse("proposals:activity_new", args=[link.pk]))
-    form = ActivityForm(request.POST if request.method == "POST" else None, link=link)
+    form = ActivityForm(request.POST if request.method == "POST" else None, link=link, hosts=hosts_of(request))
     if request.method == "POST" and form.is_valid():
         try:
             activity_create(actor=Actor(user=request.user), link=link, **form.service_arguments())
@@ -77,7 +78,9 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     if not can(request.user, Action.EDIT, link):
         return _not_allowed(request, link)
-    form = ActivityForm(request.POST if request.method == "POST" else None, link=link, activity=activity)
+    form = ActivityForm(
+        request.POST if request.method == "POST" else None, link=link, activity=activity, hosts=hosts_of(request)
+    )
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         try:

@@ -2,82 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from typing import Any
-from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
-from django.urls import Resolver404, resolve
-from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.antibot import HumanFormMixin
 from core.forms import ErrorSummaryMixin, one_line, shown
+from core.record_pages import NotARecordPage, record_number
 from knowledge.models import GuideKind
 from links.models import Link
 from places.models import Place
+from sources.forms import registry_source
 from sources.models import Source
 
-# A registry record is named by the address of its page on this hub or by its number, typed into a
-# plain text box, rather than chosen from a list: the registry holds thousands of places, links and
-# sources, and a <select> that long (or one that needs JavaScript to search it) is a wall for a
-# volunteer on a keyboard or a screen reader. Every record's page is one search away, its address
-# is in the browser's address bar to copy, and its number is in that address; pasting or typing it
-# works the same with or without JavaScript, and a wrong one is named back in plain words.
-_NUMBER = re.compile(r"^(?:n[o°º]\.?|#)?\s*(\d{1,12})$", re.IGNORECASE)
 MAX_RELATED = 20
-
-
-class NotARecordPage(ValueError):
-    """Typed text that is neither a number nor the address of a record's page on this hub."""
-
-
-def record_number(text: str, *, namespace: str, hosts: Collection[str]) -> int:
-    """The number of the record that `text` names: "12", "#12", "No. 12", or the address of its page
-    on this hub in any language ("https://hub.example/fr/places/12/leeds", "/places/12/", "places/12").
-    `hosts` are this hub's own host names; an address on another site is refused."""
-    text = text.strip()
-    number = _NUMBER.match(text)
-    if number:
-        return int(number[1])
-    if "://" not in text and not text.startswith("/"):
-        first = text.split("/", 1)[0]
-        text = f"https://{text}" if "." in first else f"/{text}"
-    try:
-        parts = urlsplit(text)
-        host = (parts.hostname or "").lower()
-    except ValueError as exc:
-        raise NotARecordPage(text) from exc
-    if host and host not in hosts:
-        raise NotARecordPage(text)
-    path = parts.path
-    for code, _name in settings.LANGUAGES:  # /fr/places/12/ is the same page as /places/12/
-        if path.startswith(f"/{code}/"):
-            path = path[len(code) + 1 :]
-            break
-    match = None
-    with translation.override(settings.LANGUAGE_CODE):  # the default language's addresses have no prefix
-        for candidate in (path, f"{path}/"):  # "/places/12" as well as "/places/12/"
-            try:
-                match = resolve(candidate)
-                break
-            except Resolver404:
-                continue
-    if match is None:
-        raise NotARecordPage(text)
-    if match.namespace != namespace or match.url_name not in ("detail", "detail_short"):
-        raise NotARecordPage(text)
-    return int(match.kwargs["pk"])
-
-
-def hosts_of(request: Any) -> set[str]:
-    """This hub's host names: the one the page was asked for and the one its emails use (SITE_URL)."""
-    hosts = {urlsplit(f"//{request.get_host()}").hostname or ""}
-    hosts.add(urlsplit(settings.SITE_URL).hostname or "")
-    return {host.lower() for host in hosts if host}
 
 
 class GuideForm(ErrorSummaryMixin, forms.Form):
@@ -175,29 +116,7 @@ class GuideForm(ErrorSummaryMixin, forms.Form):
         return one_line(self.cleaned_data["title"], str(self.fields["title"].label))
 
     def clean_source(self) -> Source | None:
-        text = self.cleaned_data["source"].strip()
-        if not text:
-            return None
-        try:
-            number = record_number(text, namespace="sources", hosts=self.hosts)
-        except NotARecordPage:
-            raise forms.ValidationError(
-                gettext(
-                    "'%(text)s' is not the address of a source's page on this hub, nor its number. Copy the address "
-                    "of the source's page, or give the web address above instead."
-                )
-                % {"text": shown(text)}
-            ) from None
-        source = Source.objects.filter(pk=number).first()
-        if source is None:
-            raise forms.ValidationError(
-                gettext(
-                    "No source %(number)d in the registry: check the number on the source's page, or give the web "
-                    "address instead."
-                )
-                % {"number": number}
-            )
-        return source
+        return registry_source(self.cleaned_data["source"], hosts=self.hosts)
 
     def _records(self, field: str, model: type, namespace: str, messages: dict[str, str]) -> list:
         lines = [line.strip() for line in self.cleaned_data[field].splitlines() if line.strip()]

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.policy import Action, authorize, can
 from audit.services import Actor
+from core.record_pages import hosts_of
 from core.versioning import EditConflict
 from knowledge import selectors, services
-from knowledge.forms import AnswerForm, GuideForm, HideForm, ModerateForm, QuestionForm, SearchForm, hosts_of
+from knowledge.forms import AnswerForm, GuideForm, HideForm, ModerateForm, QuestionForm, SearchForm
 from knowledge.models import Answer, Guide, Question
 
 PAGE_SIZE = 20

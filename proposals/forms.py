@@ -521,6 +521,7 @@ class ActivityProposalForm(ActivityForm, CitingForm):
     and where it comes from (a report or an article online is the natural source)."""
 
     source_url = CitingForm.base_fields["source_url"]
+    source = None  # cited below as any proposal cites its source
     edit_version = None  # a new activity: there is no version of it to edit
 
     def __init__(self, *args: object, link: Link, **kwargs: object) -> None:

@@ -70,6 +70,30 @@ def test_the_association_editor_records_an_activity_with_a_plain_form(client, to
     assert f"/health/activities/{activity.pk}/edit" in page
 
 
+def test_an_activity_cites_a_source_already_in_the_registry_by_its_page_address_or_number(client, town, actor):
+    from sources.services import source_create
+
+    minutes = source_create(actor=actor, title="Testford council minutes, May 2026", kind="official")
+    client.force_login(town.editor)
+    url = f"/health/links/{town.link.pk}/activities/new"
+    base = {"kind": "visit", "title": "Choir exchange", "when": "2026-05"}
+    wrong = client.post(url, base | {"source": "99999"})
+    assert wrong.status_code == 400 and "No source 99999 in the registry" in wrong.content.decode()
+    elsewhere = client.post(url, base | {"source": f"https://elsewhere.example/sources/{minutes.pk}/"})
+    assert elsewhere.status_code == 400 and "is not the address of a source&#x27;s page on this hub" in (
+        elsewhere.content.decode()
+    )
+    assert not Activity.objects.exists()
+    saved = client.post(url, base | {"source": f"http://testserver/fr/sources/{minutes.pk}/"})
+    assert saved.status_code == 302
+    activity = Activity.objects.get()
+    assert activity.source == minutes
+    page = client.get(town.link.get_absolute_url()).content.decode()
+    assert f'<a href="{minutes.get_absolute_url()}">Testford council minutes, May 2026</a>' in page
+    edit = client.get(f"/health/activities/{activity.pk}/edit").content.decode()
+    assert f'value="{minutes.pk}"' in edit  # the edit form keeps it
+
+
 def test_a_bad_activity_gets_an_error_summary_naming_each_field_and_nothing_is_saved(client, town):
     client.force_login(town.officer)
     answer = client.post(

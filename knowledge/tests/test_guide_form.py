@@ -8,8 +8,8 @@ import pytest
 from accounts.models import Role
 from accounts.testing import account_create
 from audit.services import Actor
+from core.record_pages import NotARecordPage, record_number
 from knowledge import services
-from knowledge.forms import NotARecordPage, record_number
 from knowledge.models import Guide, GuideSource, GuideStatus
 from knowledge.services import SourceSpec
 from links.services import link_create, link_remove
