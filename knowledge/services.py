@@ -24,8 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from accounts.policy import Action, authorize, can
-from audit.models import ChangeAction
-from audit.services import Actor, change_record, snapshot, versioned_update
+from audit.services import Actor, created_record, versioned_update
 from core.ratelimit import consume, wait_in_words
 from knowledge import search, tasks
 from knowledge.models import Answer, EntryKind, Guide, GuideSource, GuideStatus, Question
@@ -148,17 +147,11 @@ def guide_create(
         author=actor.user if actor.user is not None and actor.user.is_authenticated else None,
         language=_page_language(),
     )
-    guide.full_clean()
-    guide.save()
+    created_record(
+        actor=actor, instance=guide, fields=GUIDE_FIELDS, summary=f"Added the {guide.get_kind_display()} {guide.title}"
+    )
     _sources_set(guide, sources)
     _relations_set(guide, places, links)
-    change_record(
-        actor=actor,
-        action=ChangeAction.CREATE,
-        target=guide,
-        summary=f"Added the {guide.get_kind_display()} {guide.title}",
-        changes=snapshot(guide, GUIDE_FIELDS),
-    )
     _reindex(guide)
     _tell_moderators_if_newly_pending(guide, None)
     return guide
@@ -307,14 +300,8 @@ def question_ask(*, actor: Actor, title: str, body: str = "", tags: list[str] | 
         tags=tags_clean(tags),
         language=_page_language(),
     )
-    question.full_clean()
-    question.save()
-    change_record(
-        actor=actor,
-        action=ChangeAction.CREATE,
-        target=question,
-        summary=f"Asked the network: {question.title}",
-        changes=snapshot(question, QUESTION_FIELDS),
+    created_record(
+        actor=actor, instance=question, fields=QUESTION_FIELDS, summary=f"Asked the network: {question.title}"
     )
     _reindex_post(question)
     return question
@@ -328,15 +315,7 @@ def answer_post(*, actor: Actor, question: Question, body: str) -> Answer:
         raise ValidationError(gettext("This question was hidden by a moderator: it takes no more answers."))
     _throttle(actor)
     answer = Answer(question=question, author=_author(actor), body=body.strip())
-    answer.full_clean()
-    answer.save()
-    change_record(
-        actor=actor,
-        action=ChangeAction.CREATE,
-        target=answer,
-        summary=f"Answered: {question.title}",
-        changes=snapshot(answer, ANSWER_FIELDS),
-    )
+    created_record(actor=actor, instance=answer, fields=ANSWER_FIELDS, summary=f"Answered: {question.title}")
     _reindex_post(answer)
     if question.author_id is not None and question.author_id != answer.author_id:
         transaction.on_commit(partial(tasks.answer_email.enqueue, answer.pk))
