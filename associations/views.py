@@ -65,6 +65,7 @@ from associations.services import (
     message_for_report,
 )
 from audit.services import Actor
+from core.forms import service_errors_shown
 from core.ratelimit import client_ip, consume, wait_in_words
 from core.spreadsheets import safe_cell
 from places.selectors import countries_in_registry
@@ -329,7 +330,7 @@ def member_counts_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             member_counts_record(actor=actor, association=association, year=year, counts=form.counts())
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            service_errors_shown(form, exc)
         else:
             return _saved(request, association, gettext("The counts of %(year)s were saved.") % {"year": year})
     return _form_page(
@@ -356,7 +357,7 @@ def member_counts_correct(request: HttpRequest, pk: int, year: int) -> HttpRespo
                 actor=actor, association=association, year=year, counts=form.counts(), expected_versions=form.versions()
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            service_errors_shown(form, exc)
         else:
             return _saved(request, association, gettext("The counts of %(year)s were saved.") % {"year": year})
     return _form_page(
@@ -368,15 +369,6 @@ def member_counts_correct(request: HttpRequest, pk: int, year: int) -> HttpRespo
         button=gettext("Save the counts"),
         intro=MEMBER_COUNTS_INTRO,
     )
-
-
-def _form_errors_from(form: Any, exc: ValidationError) -> None:
-    """A service's refusal, shown against the field it names (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def member_counts_csv(request: HttpRequest, pk: int) -> HttpResponse:

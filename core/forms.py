@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
+from typing import ClassVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, gettext_lazy
 
 from core.partial_dates import PartialDate
+from core.versioning import EditConflict
 
 
 class PartialDateField(forms.Field):
@@ -125,9 +129,31 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def service_errors_shown(
+    form: forms.BaseForm, error: ValidationError, renames: Mapping[str, str | None] | None = None
+) -> None:
+    """A service's refusal on the form that asked for it: each message under the field it names
+    (`renames` maps the model's names to the form's, "date" to "when"; to None for above the form),
+    anything else, and an edit made stale by someone else's save, above the form."""
+    renames = renames or {}
+    if not hasattr(error, "error_dict") or isinstance(error, EditConflict):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        field = renames.get(name, name)
+        form.add_error(field if field in form.fields else None, messages)
+
+
 class ErrorSummaryMixin:
     """`error_summary()`: (the field's id, the message) for each error, each naming its field, for
-    the error summary at the top of a page. A hidden field's error has no field to point at."""
+    the error summary at the top of a page. A hidden field's error has no field to point at.
+    `add_service_errors(error)`: a service's refusal on the form (service_errors_shown, with the
+    form's `service_renames`)."""
+
+    service_renames: ClassVar[dict[str, str | None]] = {}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        service_errors_shown(self, error, self.service_renames)
 
     def error_summary(self) -> list[tuple[str, str]]:
         items = []

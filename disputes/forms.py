@@ -17,6 +17,7 @@ ANSWER_MAX = 10_000
 
 
 class ReviewForm(OneValueEach, ErrorSummaryMixin, forms.Form):
+    service_renames = SERVICE_FIELDS
     owner = ChoiceField(
         label=gettext_lazy("On behalf of"),
         help_text=gettext_lazy("The review belongs to them: only their editors or officers will read it."),
@@ -98,17 +99,6 @@ class ReviewForm(OneValueEach, ErrorSummaryMixin, forms.Form):
             "next_review_on": data.get("next_review_on"),
             **{name: data.get(name) or "" for name, _question, _hint in QUESTIONS},
         }
-
-    def add_service_errors(self, error: forms.ValidationError) -> None:
-        """Put a service's refusal on the fields it names (or above the form)."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.message_dict.items():
-                field = SERVICE_FIELDS.get(name, name)
-                for message in errors:
-                    self.add_error(field if field in self.fields else None, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
 
 
 class PublishForm(OneValueEach, ErrorSummaryMixin, forms.Form):

@@ -58,10 +58,6 @@ class EventForm(ErrorSummaryMixin, forms.Form):
             raise forms.ValidationError(gettext("Give a time zone such as Europe/London or Europe/Paris.")) from exc
         return name
 
-    def add_service_errors(self, error) -> None:
-        for name, messages in error.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
-
 
 class EventEditForm(EventForm):
     """An event's details as they are, with the version they were read at: an edit made from a page

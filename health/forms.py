@@ -18,6 +18,7 @@ SERVICE_FIELDS = {"date": "when", "date_precision": "when", "travelling_party_id
 
 
 class ActivityForm(ErrorSummaryMixin, forms.Form):
+    service_renames = SERVICE_FIELDS
     kind = ChoiceField(label=gettext_lazy("What happened"), choices=ActivityKind.choices)
     title = forms.CharField(
         label=gettext_lazy("Title"),
@@ -152,17 +153,6 @@ class ActivityForm(ErrorSummaryMixin, forms.Form):
             "source_url": data.get("source_url") or "",
             "source": data.get("source"),
         }
-
-    def add_service_errors(self, error: forms.ValidationError) -> None:
-        """Put a service's refusal on the fields it names (or above the form)."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.message_dict.items():
-                field = SERVICE_FIELDS.get(name, name)
-                for message in errors:
-                    self.add_error(field if field in self.fields else None, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
 
 
 class VerifyForm(ErrorSummaryMixin, forms.Form):

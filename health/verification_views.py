@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.forms import service_errors_shown
 from health.models import VerificationAnswer
 from health.verification import (
     TokenProblem,
@@ -85,7 +86,7 @@ def answer(request: HttpRequest, token: str, answer: str) -> HttpResponse:
                 note=form.note_text(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_shown(form, exc, {"date": "since", "when": "since"})
         else:
             context["proposal"] = answered.proposal
             return render(request, "health/verify_done.html", context)
@@ -111,15 +112,3 @@ def new_link(request: HttpRequest, token: str) -> HttpResponse:
             return _problem(request, problem, token, status=429, too_soon=again)
         return _problem(request, problem, token)
     return redirect("verification:question", token=token)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """The service's objections, shown against the field they concern (a status change's date
-    before the link began is the date's), the rest above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.error_dict.items():
-        messages = [message for error in errors for message in error.messages]
-        target = "since" if field in ("date", "when", "since") and "since" in form.fields else None
-        form.add_error(target, messages)

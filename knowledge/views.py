@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.policy import Action, authorize, can
 from audit.services import Actor
+from core.forms import service_errors_shown
 from core.record_pages import hosts_of
-from core.versioning import EditConflict
 from knowledge import selectors, services
 from knowledge.forms import AnswerForm, GuideForm, HideForm, ModerateForm, QuestionForm, SearchForm
 from knowledge.models import Answer, Guide, Question
@@ -38,14 +38,8 @@ def refusals_as_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return inner
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    fields = {"sources": "source_passage", "note": None, "__all__": None}
-    if hasattr(exc, "error_dict") and not isinstance(exc, EditConflict):
-        for field, errors in exc.message_dict.items():
-            name = fields.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+# Where the services' refusals go on the knowledge forms: a source's passage under its box, a note above the form.
+SERVICE_RENAMES = {"sources": "source_passage", "note": None, "__all__": None}
 
 
 def _guide_or_404(request: HttpRequest, slug: str) -> Guide:
@@ -123,7 +117,7 @@ def guide_create(request: HttpRequest) -> HttpResponse:
         try:
             guide = services.guide_create(actor=actor, **_form_fields(form))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_shown(form, exc, SERVICE_RENAMES)
         else:
             if guide.is_published:
                 messages.success(request, gettext("The guide is published."))
@@ -172,7 +166,7 @@ def guide_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 **_form_fields(form, kept),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_shown(form, exc, SERVICE_RENAMES)
         else:
             if guide.is_published:
                 messages.success(request, gettext("Your changes were saved."))
@@ -273,7 +267,7 @@ def question_ask(request: HttpRequest) -> HttpResponse:
                     tags=form.cleaned_data["tags"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                service_errors_shown(form, exc, SERVICE_RENAMES)
             else:
                 messages.success(request, gettext("Your question is on the board."))
                 return redirect(question.get_absolute_url())
@@ -295,7 +289,7 @@ def answer_post(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=Actor(user=request.user), question=question, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_shown(form, exc, SERVICE_RENAMES)
         else:
             messages.success(request, gettext("Thank you: your answer is on the board."))
             return redirect(answer.get_absolute_url())

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.policy import Action, can
 from api.conditional import registry_cached_page
 from audit.services import Actor
-from core.versioning import EditConflict
+from core.forms import service_errors_shown
 from matching import selectors, services
 from matching.forms import (
     HandleReportForm,
@@ -69,17 +69,6 @@ def _own_profile(request: HttpRequest, pk: int) -> SeekingProfile:
     if not services.owns(request.user, profile):
         raise PermissionDenied(gettext("Only the person who made this profile can see this page."))
     return profile
-
-
-def _add_errors(form: Any, exc: ValidationError, fields: dict[str, str] | None = None) -> None:
-    """A service's ValidationError on the form: under each field it names, else at the top."""
-    fields = fields or {}
-    if hasattr(exc, "error_dict") and not isinstance(exc, EditConflict):
-        for field, errors in exc.message_dict.items():
-            name = fields.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # ---------------------------------------------------------------- public pages
@@ -132,7 +121,7 @@ def profile_report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.report_abuse(actor=Actor(user=request.user), reported=profile, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_shown(form, exc)
         else:
             messages.success(request, gettext("Thank you. The hub's moderators will read your report."))
             return redirect(profile.get_absolute_url())
@@ -155,7 +144,7 @@ def profile_create(request: HttpRequest) -> HttpResponse:
             try:
                 profile = services.profile_create(actor=Actor(user=request.user), **form.profile_fields())
             except ValidationError as exc:
-                _add_errors(form, exc, ProfileForm.ERROR_FIELDS)
+                service_errors_shown(form, exc, ProfileForm.ERROR_FIELDS)
             else:
                 messages.success(request, gettext("Your profile is on the hub. Here are your first suggestions."))
                 return redirect("matching:suggestions", pk=profile.pk)
@@ -185,7 +174,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.profile_fields(),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc, ProfileForm.ERROR_FIELDS)
+                service_errors_shown(form, exc, ProfileForm.ERROR_FIELDS)
             else:
                 messages.success(request, gettext("Your changes were saved."))
                 return redirect(profile.get_absolute_url())
@@ -417,7 +406,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
             response["Retry-After"] = str(exc.wait)
             return response
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_shown(form, exc)
         else:
             messages.success(request, gettext("Your message was sent."))
             return redirect(introduction.get_absolute_url())
@@ -453,7 +442,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 introduction=introduction,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            service_errors_shown(form, exc)
         else:
             messages.success(request, gettext("Thank you. The hub's moderators will read your report."))
             return redirect(introduction.get_absolute_url())

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.policy import Action, can, roles_of
 from audit.services import Actor
+from core.forms import service_errors_shown
 from core.ratelimit import consume, wait_in_words
 from links.models import Link, StatusEvent
 from places.local_names import local_names_prefetch
@@ -100,11 +101,7 @@ def _propose(
                 expected_version=expected_version(form),
             )
         except ValidationError as error:
-            for field, problems in (
-                error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-            ):
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            service_errors_shown(form, error)
         else:
             if submitted.applied:
                 messages.success(request, gettext("Thank you: your change is on the hub now."))
